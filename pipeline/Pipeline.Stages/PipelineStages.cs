@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using Pipeline.Errors;
+
+namespace Pipeline.Stages;
+
+/// <summary>The entry point the build's stage targets call: one method, one stage.</summary>
+public static class PipelineStages
+{
+    private static readonly Dictionary<string, IStage> Catalog = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [StageNames.Ingest] = new PendingStage(StageNames.Ingest, "issue #3 (data stages)"),
+        [StageNames.Clean] = new PendingStage(StageNames.Clean, "issue #3 (data stages)"),
+        [StageNames.Format] = new PendingStage(StageNames.Format, "issue #3 (data stages)"),
+        [StageNames.Train] = new PendingStage(StageNames.Train, "issue #4 (training)"),
+        [StageNames.Evaluate] = new PendingStage(StageNames.Evaluate, "issue #5 (evaluate and gate)"),
+        [StageNames.Register] = new PendingStage(StageNames.Register, "issue #6 (register)"),
+    };
+
+    /// <summary>Runs the stage called <paramref name="stageName"/>.</summary>
+    /// <exception cref="ArgumentException">No stage has that name.</exception>
+    /// <exception cref="PipelineException">The stage failed; the message says why.</exception>
+    public static async Task RunAsync(string stageName, StageSettings settings, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (!Catalog.TryGetValue(stageName, out var stage))
+        {
+            throw new ArgumentException($"Unknown stage '{stageName}'. Stages: {string.Join(", ", StageNames.All)}.", nameof(stageName));
+        }
+
+        using var scope = logger.BeginScope(stage.Name);
+        await stage.RunAsync(settings, logger, cancellationToken).ConfigureAwait(false);
+    }
+}
