@@ -131,7 +131,7 @@ public sealed class PipelineConfigSpecs
         var error = Assert.Single(exception.Errors);
         Assert.Equal(path, error.File);
         Assert.Equal(0, error.Line);
-        Assert.StartsWith($"{path}: does not exist (looked for {path})", exception.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{path}: the file does not exist (looked for {path})", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class PipelineConfigSpecs
             var exception = Assert.Throws<ConfigException>(() => PipelineConfig.Load(path, NoEnvironment));
 
             // Assert
-            Assert.Equal($"{path}:1:1: is empty; it needs at least 'version: 1' (see the committed pipeline.yaml for every section)", exception.Message);
+            Assert.Equal($"{path}:1:1: the file is empty; it needs at least 'version: 1' (see the committed pipeline.yaml for every section)", exception.Message);
         }
         finally
         {
@@ -172,7 +172,7 @@ public sealed class PipelineConfigSpecs
 
         // Assert
         Assert.StartsWith("pipeline.yaml:4:", error, StringComparison.Ordinal);
-        Assert.Contains("is not valid YAML: ", error, StringComparison.Ordinal);
+        Assert.Contains(": the file is not valid YAML: ", error, StringComparison.Ordinal);
         Assert.DoesNotContain("Idx:", error, StringComparison.Ordinal);
     }
 
@@ -183,6 +183,26 @@ public sealed class PipelineConfigSpecs
         var error = ConfigFiles.SingleError("- a\n- b\n");
 
         // Assert
-        Assert.StartsWith("pipeline.yaml:1:1: must be a mapping of sections", error, StringComparison.Ordinal);
+        Assert.StartsWith("pipeline.yaml:1:1: the file must be a mapping of sections", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void I_can_repeat_a_key_and_get_an_error_at_the_repeat()
+    {
+        // Act
+        var error = ConfigFiles.SingleError("train:\n  epochs: 3\n  epochs: 4\n");
+
+        // Assert
+        Assert.Equal("pipeline.yaml:3:3: the file is not valid YAML: Duplicate key epochs", error);
+    }
+
+    [Fact]
+    public void I_can_write_two_documents_and_get_an_error_at_the_second()
+    {
+        // Act
+        var error = ConfigFiles.SingleError("version: 1\n---\nversion: 1\n");
+
+        // Assert
+        Assert.Equal("pipeline.yaml:3:1: the file holds more than one YAML document; remove the '---' separator and keep one", error);
     }
 }

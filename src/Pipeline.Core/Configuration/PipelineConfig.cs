@@ -30,7 +30,7 @@ public static class PipelineConfig
         var display = DisplayName(path);
         if (!File.Exists(path))
         {
-            throw new ConfigException([new ConfigError(display, 0, 0, "", $"does not exist (looked for {Path.GetFullPath(path)}); run from the repository root or pass the config path")]);
+            throw new ConfigException([new ConfigError(display, 0, 0, "", $"the file does not exist (looked for {Path.GetFullPath(path)}); run from the repository root or pass the config path")]);
         }
 
         return Parse(File.ReadAllText(path), display, environment, overrides);
@@ -67,24 +67,24 @@ public static class PipelineConfig
         }
         catch (YamlException ex)
         {
-            errors.Add(new ConfigLocation(locator.File, (int)ex.Start.Line, (int)ex.Start.Column), "", $"is not valid YAML: {YamlErrors.Describe(ex)}");
+            errors.Add(new ConfigLocation(locator.File, (int)ex.Start.Line, (int)ex.Start.Column), "", $"the file is not valid YAML: {YamlErrors.Describe(ex)}");
             return null;
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
-            errors.Add(locator.FileStart, "", "is empty; it needs at least 'version: 1' (see the committed pipeline.yaml for every section)");
+            errors.Add(locator.FileStart, "", "the file is empty; it needs at least 'version: 1' (see the committed pipeline.yaml for every section)");
             return null;
         }
 
         if (stream.Documents.Count > 1)
         {
-            errors.Add(locator.Locate(stream.Documents[1].RootNode), "", "holds more than one YAML document; remove the '---' separator and keep one");
+            errors.Add(locator.Locate(stream.Documents[1].RootNode), "", "the file holds more than one YAML document; remove the '---' separator and keep one");
         }
 
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            errors.Add(locator.Locate(stream.Documents[0].RootNode), "", "must be a mapping of sections (version, data, clean, split, format, model, train, evaluate, register)");
+            errors.Add(locator.Locate(stream.Documents[0].RootNode), "", "the file must be a mapping of sections (version, data, clean, split, format, model, train, evaluate, register)");
             return null;
         }
 

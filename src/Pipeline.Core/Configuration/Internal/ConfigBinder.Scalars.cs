@@ -50,6 +50,9 @@ internal sealed partial class ConfigBinder
             case ValueKind.Int32 when int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i):
                 value = i;
                 return true;
+            case ValueKind.Int32 when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _):
+                expected = $"an integer from {int.MinValue} to {int.MaxValue}";
+                return false;
             case ValueKind.Int64 when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l):
                 value = l;
                 return true;
