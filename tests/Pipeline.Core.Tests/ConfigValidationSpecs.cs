@@ -33,6 +33,7 @@ public sealed class ConfigValidationSpecs
     [InlineData("data:\n  sources:\n    - path: a.csv\n      delimiter: ';;'\n", "pipeline.yaml:4:18: data.sources[0].delimiter must be a single character, got ';;'")]
     [InlineData("train:\n  epochs: 99999999999\n", "pipeline.yaml:2:11: train.epochs must be an integer from -2147483648 to 2147483647, got '99999999999'")]
     [InlineData("clean:\n  label_aliases: {a: [b]}\n", "pipeline.yaml:2:22: clean.label_aliases.a must be a string, got a list")]
+    [InlineData("data:\n  sources:\n    -\n", "pipeline.yaml:3:6: data.sources[0] must be a mapping of keys, got nothing")]
     [InlineData("train:\n  epochs:\n", "pipeline.yaml:2:10: train.epochs must be an integer, got nothing")]
     public void I_can_write_a_value_of_the_wrong_type_and_get_the_expected_type(string yaml, string expected)
     {

@@ -96,7 +96,13 @@ internal sealed partial class ConfigBinder(NodeLocator locator, EnvironmentExpan
         {
             var itemPath = $"{path}[{i}]";
             Locations[itemPath] = locator.Locate(sequence.Children[i]);
-            if (TryBind(shape.Element, sequence.Children[i], itemPath, out var item) && item is not null)
+            if (shape.Element.Kind == ValueKind.Record && IsNull(sequence.Children[i]))
+            {
+                // Unlike an empty section, an empty list item has no default to fall back on.
+                errors.Add(locator.Locate(sequence.Children[i]), itemPath, $"must be {shape.Element.Describe()}, got nothing");
+                ok = false;
+            }
+            else if (TryBind(shape.Element, sequence.Children[i], itemPath, out var item) && item is not null)
             {
                 list.Add(item);
             }
