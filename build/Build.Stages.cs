@@ -70,6 +70,9 @@ internal sealed partial class Build
         return overrides;
     }
 
+    /// <summary>Flushes the console logger's queue before the summary is printed.</summary>
+    protected override void OnBuildFinished() => _loggerFactory?.Dispose();
+
     private Task RunStageAsync(string stage)
     {
         _loggerFactory ??= LoggerFactory.Create(logging => logging.AddSimpleConsole(options =>

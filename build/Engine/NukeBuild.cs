@@ -27,9 +27,17 @@ public abstract partial class NukeBuild
 
     internal bool IsExpectedFailureInternal(Exception exception) => IsExpectedFailure(exception);
 
+    internal void OnBuildFinishedInternal() => OnBuildFinished();
+
     /// <summary>
     /// Whether a target's exception is an expected, well-described failure: its message is printed
-    /// as one line and its stack trace is left out. By default only <see cref="ProcessException"/>.
+    /// as one line and its stack trace is left out. By default <see cref="ProcessException"/> and
+    /// cancellation (Ctrl+C).
     /// </summary>
-    protected virtual bool IsExpectedFailure(Exception exception) => exception is ProcessException;
+    protected virtual bool IsExpectedFailure(Exception exception) => exception is ProcessException or OperationCanceledException;
+
+    /// <summary>Called once the targets ran (not after --help, --plan or a usage error), before the summary: release resources here.</summary>
+    protected virtual void OnBuildFinished()
+    {
+    }
 }

@@ -33,7 +33,11 @@ public class ExecutionSpecs
 
         public Target All => _ => _.DependsOn(Restore, Lint);
 
+        public bool Finished { get; private set; }
+
         protected override bool IsExpectedFailure(Exception exception) => exception is ExpectedException;
+
+        protected override void OnBuildFinished() => Finished = true;
     }
 
     private sealed class ConditionalBuild : NukeBuild
@@ -87,6 +91,7 @@ public class ExecutionSpecs
         Assert.Matches(@"Ingest\s+Failed", run.Output);
         Assert.Matches(@"Total\s+", run.Output);
         Assert.Contains("Build failed on ", run.Output, StringComparison.Ordinal);
+        Assert.True(build.Finished);
     }
 
     [Fact]

@@ -47,7 +47,16 @@ internal sealed class BuildSession(NukeBuild build, MaskingWriter output, IReadO
             }
 
             Requirements.Check(plan, parameters);
-            var succeeded = await new BuildRunner(build, output).RunAsync(plan).ConfigureAwait(false);
+            bool succeeded;
+            try
+            {
+                succeeded = await new BuildRunner(build, output).RunAsync(plan).ConfigureAwait(false);
+            }
+            finally
+            {
+                build.OnBuildFinishedInternal();
+            }
+
             Summary.Write(output, plan, succeeded, DateTimeOffset.Now);
             return succeeded ? NukeBuild.ExitSuccess : NukeBuild.ExitTargetFailed;
         }
