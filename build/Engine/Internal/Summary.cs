@@ -17,7 +17,7 @@ internal static class Summary
         {
             var ran = target.Status is ExecutionStatus.Succeeded or ExecutionStatus.Failed or ExecutionStatus.Collective;
             var duration = ran ? Format(target.Duration) : "";
-            output.WriteLine($"{target.Name.PadRight(width)}{target.Status,-12}{duration,12}");
+            output.WriteLine($"{target.Name.PadRight(width)}{target.Status,-12}{duration,12}".TrimEnd());
         }
 
         output.WriteLine(new string('-', width + 24));
