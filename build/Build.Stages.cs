@@ -14,12 +14,12 @@ internal sealed partial class Build
         .Executes(() => RunStageAsync(StageNames.Ingest));
 
     internal Target Clean => _ => _
-        .Description("Deduplicates, filters and splits the ingested records")
+        .Description("Normalises, filters and deduplicates the ingested records into artifacts/clean")
         .DependsOn(Ingest)
         .Executes(() => RunStageAsync(StageNames.Clean));
 
     internal Target Format => _ => _
-        .Description("Tokenizes the cleaned records into training tensors")
+        .Description("Splits (stably), tokenises and shards the cleaned records into artifacts/format")
         .DependsOn(Clean)
         .Executes(() => RunStageAsync(StageNames.Format));
 
