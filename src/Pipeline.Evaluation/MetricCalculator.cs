@@ -48,29 +48,20 @@ public static class MetricCalculator
             confusion);
     }
 
-    /// <summary>One scalar metric over the rows at <paramref name="indices"/> (repeats allowed, as in a bootstrap resample).</summary>
-    internal static double Scalar(string metric, ScoredRows rows, int[] indices)
+    /// <summary>
+    /// Every scalar metric over the rows at <paramref name="indices"/> (repeats allowed, as in a
+    /// bootstrap resample), in <see cref="MetricNames.All"/> order, from one pass over the rows.
+    /// </summary>
+    internal static void ScalarAll(ScoredRows rows, int[] indices, Span<double> values)
     {
-        switch (metric)
-        {
-            case MetricNames.ExpectedCalibrationError:
-                return ExpectedCalibrationError(rows, indices);
-            case MetricNames.Loss:
-                return MeanLoss(rows, indices);
-            default:
-                break;
-        }
-
         var counts = Count(rows, indices);
-        return metric switch
-        {
-            MetricNames.Accuracy => Accuracy(counts),
-            MetricNames.MicroF1 => MicroF1(counts),
-            MetricNames.MacroF1 => Macro(counts, MacroKind.F1),
-            MetricNames.MacroPrecision => Macro(counts, MacroKind.Precision),
-            MetricNames.MacroRecall => Macro(counts, MacroKind.Recall),
-            _ => throw MetricNames.Unknown(metric),
-        };
+        values[0] = Accuracy(counts);
+        values[1] = Macro(counts, MacroKind.F1);
+        values[2] = MicroF1(counts);
+        values[3] = Macro(counts, MacroKind.Precision);
+        values[4] = Macro(counts, MacroKind.Recall);
+        values[5] = ExpectedCalibrationError(rows, indices);
+        values[6] = MeanLoss(rows, indices);
     }
 
     internal static int[] AllIndices(int n)

@@ -11,7 +11,7 @@ public static class MetricNames
     public const string ExpectedCalibrationError = "ece";
     public const string Loss = "loss";
 
-    /// <summary>Every metric name, in report order.</summary>
+    /// <summary>Every metric name, in report order (the order <c>MetricCalculator.ScalarAll</c> fills).</summary>
     public static IReadOnlyList<string> All { get; } =
         [Accuracy, MacroF1, MicroF1, MacroPrecision, MacroRecall, ExpectedCalibrationError, Loss];
 

@@ -124,4 +124,20 @@ public sealed class MetricSpecs
         Assert.Contains("twice", first.Message, StringComparison.Ordinal);
         Assert.Contains("outside 0..1", second.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void I_get_the_same_values_from_the_resample_scorer_as_from_the_full_metrics()
+    {
+        // Arrange
+        var predictions = Build.Scored(37, 4, i => i % 3 != 1);
+        var rows = ScoredRows.From(predictions, "model");
+        var values = new double[MetricNames.All.Count];
+
+        // Act
+        var metrics = MetricCalculator.Compute(rows);
+        MetricCalculator.ScalarAll(rows, MetricCalculator.AllIndices(rows.Count), values);
+
+        // Assert
+        Assert.Equal(MetricNames.All.Select(metrics.Get), values);
+    }
 }

@@ -128,6 +128,30 @@ public sealed class ReportSpecs : IDisposable
     }
 
     [Fact]
+    public async Task I_can_write_one_section_and_one_pair_of_charts_per_task_for_a_multitask_model()
+    {
+        // Arrange
+        var intent = Build.Scored(40, 4, i => i % 5 != 0);
+        var urgency = Build.Scored(40, 2, i => i % 3 != 0) with { Task = "urgency" };
+        var challenger = Build.Model("challenger", intent, urgency);
+        var result = Evaluator.Evaluate(challenger, null, Bootstrap);
+        var gate = Gate.Apply(result, [new GateRuleOptions { Metric = "macro_f1", Min = 0.5 }]);
+        var document = ReportBuilder.Build(result, gate, challenger, Bootstrap);
+
+        // Act
+        await ReportWriter.WriteAsync(document, _directory, null, CancellationToken.None);
+
+        // Assert
+        var markdown = await File.ReadAllTextAsync(Path.Combine(_directory, ReportWriter.MarkdownFile));
+        Assert.Contains("## Metrics — intent", markdown, StringComparison.Ordinal);
+        Assert.Contains("## Metrics — urgency", markdown, StringComparison.Ordinal);
+        Assert.Contains("| urgency/macro_f1 >= 0.5 | pass |", markdown, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_directory, "charts", "confusion-matrix-urgency.png")));
+        Assert.True(File.Exists(Path.Combine(_directory, "charts", "per-class-f1-intent.png")));
+        Assert.False(File.Exists(Path.Combine(_directory, "charts", "loss.png")));
+    }
+
+    [Fact]
     public void I_can_truncate_text_to_one_line_with_an_ellipsis()
     {
         // Act / Assert

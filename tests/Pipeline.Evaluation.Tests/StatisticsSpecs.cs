@@ -161,4 +161,21 @@ public sealed class StatisticsSpecs
         Assert.Equal(0, result.Tasks[0].McNemar!.ChampionOnlyCorrect + result.Tasks[0].McNemar!.ChallengerOnlyCorrect);
         Assert.Equal(0.0, result.Tasks[0].Get(MetricNames.MacroF1).Interval!.Upper);
     }
+
+    [Fact]
+    public void I_get_an_error_when_the_models_disagree_on_the_label_map_or_a_rows_true_label()
+    {
+        // Arrange
+        var champion = Build.Scored(10, 2, _ => true);
+        var relabelled = Build.Model("b", Build.Scored(10, 2, _ => true, ["yes", "no"]));
+        var shifted = Build.Model("b", champion with { Rows = [.. champion.Rows.Select(r => r.RowId == "r3" ? r with { TrueLabel = 0 } : r)] });
+
+        // Act
+        var labels = Assert.Throws<EvaluationException>(() => Evaluator.Evaluate(relabelled, Build.Model("a", champion), new BootstrapOptions()));
+        var truth = Assert.Throws<EvaluationException>(() => Evaluator.Evaluate(shifted, Build.Model("a", champion), new BootstrapOptions()));
+
+        // Assert
+        Assert.Contains("same label map", labels.Message, StringComparison.Ordinal);
+        Assert.Contains("row 'r3'", truth.Message, StringComparison.Ordinal);
+    }
 }

@@ -17,8 +17,11 @@ internal static class PairedBootstrap
         Validate(settings);
         var n = champion.Count;
         var rng = new Xoshiro256StarStar(unchecked((ulong)settings.Seed));
+        var positions = metrics.Select(m => MetricNames.All.ToList().IndexOf(m) is var p and >= 0 ? p : throw MetricNames.Unknown(m)).ToArray();
         var diffs = metrics.ToDictionary(m => m, _ => new double[settings.Resamples], StringComparer.Ordinal);
         var indices = new int[n];
+        var championValues = new double[MetricNames.All.Count];
+        var challengerValues = new double[MetricNames.All.Count];
         for (var r = 0; r < settings.Resamples; r++)
         {
             for (var i = 0; i < n; i++)
@@ -26,9 +29,11 @@ internal static class PairedBootstrap
                 indices[i] = rng.NextInt(n);
             }
 
-            foreach (var metric in metrics)
+            MetricCalculator.ScalarAll(champion, indices, championValues);
+            MetricCalculator.ScalarAll(challenger, indices, challengerValues);
+            for (var m = 0; m < metrics.Count; m++)
             {
-                diffs[metric][r] = MetricCalculator.Scalar(metric, challenger, indices) - MetricCalculator.Scalar(metric, champion, indices);
+                diffs[metrics[m]][r] = challengerValues[positions[m]] - championValues[positions[m]];
             }
         }
 
