@@ -147,4 +147,26 @@ public sealed class GateSpecs
         Assert.Contains("lower-is-better", loss.Message, StringComparison.Ordinal);
         Assert.Contains("no condition", empty.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void I_can_gate_with_the_rules_and_bootstrap_of_the_committed_pipeline_yaml()
+    {
+        // Arrange
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Pipeline.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Pipeline.sln not found above the test folder.");
+        }
+
+        var options = PipelineConfig.Load(Path.Combine(root, PipelineConfig.DefaultFileName), new Dictionary<string, string>()).Evaluate;
+        var champion = Build.Model("champion", Build.Scored(200, 4, i => i % 5 != 0));
+        var challenger = Build.Model("challenger", Build.Scored(200, 4, i => i % 5 != 0 || i == 0));
+
+        // Act
+        var gate = Gate.Apply(Evaluator.Evaluate(challenger, champion, options.Bootstrap), options.Gates);
+
+        // Assert
+        Assert.Equal(options.Gates.Count, gate.Checks.Count);
+        Assert.Equal(GateVerdict.PassAsChallenger, gate.Verdict);
+    }
 }
