@@ -70,23 +70,6 @@ public static class ReportWriter
         return document ?? throw new EvaluationException($"'{jsonPath}' holds no report; it was not written by ReportWriter.");
     }
 
-    private static async Task<string> WriteAtomicAsync(string directory, string relative, byte[] content, CancellationToken cancellationToken)
-    {
-        var path = Path.GetFullPath(Path.Combine(directory, relative));
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            await File.WriteAllBytesAsync(temp, content, cancellationToken).ConfigureAwait(false);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-
-        return path;
-    }
+    private static Task<string> WriteAtomicAsync(string directory, string relative, byte[] content, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(Path.Combine(directory, relative), content, cancellationToken);
 }
