@@ -42,7 +42,7 @@ internal sealed class ScoredRows
     public double[] Loss { get; }
 
     /// <summary>Validates the predictions and scores each row.</summary>
-    /// <exception cref="EvaluationException">No rows, no labels, a duplicate row id, a label id out of range, or a probability vector that is not a distribution over K labels.</exception>
+    /// <exception cref="EvaluationException">No rows, no labels, a duplicate label name or row id, a label id out of range, or a probability vector that is not a distribution over K labels.</exception>
     public static ScoredRows From(TaskPredictions predictions, string modelName)
     {
         ArgumentNullException.ThrowIfNull(predictions);
@@ -51,6 +51,12 @@ internal sealed class ScoredRows
         if (k == 0)
         {
             throw new EvaluationException($"Predictions for {where} have no label names; pass the task's label map.");
+        }
+
+        var twice = predictions.LabelNames.GroupBy(l => l, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+        {
+            throw new EvaluationException($"Predictions for {where} name label '{twice.Key}' twice; label names must be unique.");
         }
 
         if (predictions.Rows.Count == 0)

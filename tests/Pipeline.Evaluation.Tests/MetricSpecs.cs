@@ -110,19 +110,22 @@ public sealed class MetricSpecs
     }
 
     [Fact]
-    public void I_get_an_error_for_a_duplicate_row_id_or_an_out_of_range_label()
+    public void I_get_an_error_for_a_duplicate_row_id_an_out_of_range_label_or_a_repeated_label_name()
     {
         // Arrange
         var duplicate = Build.Task(["x", "y"], [Build.Row("r0", 0, 0.9f, 0.1f), Build.Row("r0", 1, 0.2f, 0.8f)]);
         var outOfRange = Build.Task(["x", "y"], [Build.Row("r0", 2, 0.9f, 0.1f)]);
+        var sameLabel = Build.Task(["x", "x"], [Build.Row("r0", 0, 0.9f, 0.1f)]);
 
         // Act
         var first = Assert.Throws<EvaluationException>(() => MetricCalculator.Compute(duplicate));
         var second = Assert.Throws<EvaluationException>(() => MetricCalculator.Compute(outOfRange));
+        var third = Assert.Throws<EvaluationException>(() => MetricCalculator.Compute(sameLabel));
 
         // Assert
         Assert.Contains("twice", first.Message, StringComparison.Ordinal);
         Assert.Contains("outside 0..1", second.Message, StringComparison.Ordinal);
+        Assert.Contains("label 'x' twice", third.Message, StringComparison.Ordinal);
     }
 
     [Fact]
