@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Pipeline.Serving.Models;
+
+namespace Pipeline.Serving.Internal;
+
+/// <summary>The service's routes (see <see cref="ServingRoutes"/>).</summary>
+internal static class Endpoints
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static void Map(WebApplication app, ServingState state)
+    {
+        app.MapPost(ServingRoutes.Predict, async (HttpContext context) =>
+        {
+            var answer = await RunAsync(context, state, RequestReader.PredictInputs).ConfigureAwait(false);
+            return Results.Json(new
+            {
+                Model = new { answer.Model.Name, answer.Model.Version, answer.Model.Alias },
+                Predictions = answer.Predictions.Select(p => new
+                {
+                    p.Heads[0].Label,
+                    p.Heads[0].Score,
+                    Heads = p.Heads.Select((h, i) => (h, i)).ToDictionary(x => x.h.Head, x => new
+                    {
+                        x.h.Label,
+                        x.h.Score,
+                        Scores = Scores(answer.Heads[x.i], x.h),
+                    }),
+                }),
+            }, Json);
+        });
+
+        app.MapPost(ServingRoutes.Invocations, async (HttpContext context) =>
+        {
+            var answer = await RunAsync(context, state, RequestReader.InvocationInputs).ConfigureAwait(false);
+            context.Response.Headers["X-Model-Version"] = answer.Model.Version;
+            object predictions = answer.Heads.Count == 1
+                ? answer.Predictions.Select(p => p.Heads[0].Label).ToList()
+                : answer.Predictions.Select(p => p.Heads.ToDictionary(h => h.Head, h => h.Label)).ToList();
+            return Results.Json(new { Predictions = predictions }, Json);
+        });
+
+        app.MapGet(ServingRoutes.Model, () =>
+        {
+            var model = state.Holder.Current;
+            if (model is null)
+            {
+                return Results.Problem(statusCode: 503, title: "No model loaded", detail: LastFailureText(state));
+            }
+
+            var d = model.Descriptor;
+            return Results.Json(new
+            {
+                Reference = state.Manager.Reference.Raw,
+                d.Name,
+                d.Version,
+                d.Alias,
+                d.Commit,
+                d.Metrics,
+                Heads = model.Heads.Select(h => new { h.Name, h.Labels }),
+            }, Json);
+        });
+
+        app.MapGet(ServingRoutes.Health, () => Results.Json(new { Status = "alive" }, Json));
+
+        app.MapGet(ServingRoutes.Ready, () =>
+        {
+            var model = state.Holder.Current?.Descriptor;
+            var failure = state.Manager.LastFailure;
+            var body = new
+            {
+                Status = model is null ? "not_ready" : "ready",
+                Model = model is null ? null : new { model.Name, model.Version, model.Alias },
+                LastReloadFailure = failure is null ? null : new { failure.At, failure.Version, failure.Error },
+            };
+            return Results.Json(body, Json, statusCode: model is null ? 503 : 200);
+        });
+
+        app.MapGet(ServingRoutes.Metrics, () => Results.Text(state.Metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+
+        app.MapPost(ServingRoutes.AdminReload, async (HttpContext context) =>
+        {
+            var allowed = state.AdminToken.Check(context.Request);
+            if (allowed == StatusCodes.Status401Unauthorized)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                return Results.Problem(statusCode: allowed, title: "Unauthorized", detail: "Send Authorization: Bearer TOKEN with the admin token.");
+            }
+
+            if (allowed != StatusCodes.Status200OK)
+            {
+                return Results.Problem(statusCode: allowed, title: "Forbidden",
+                    detail: $"The admin token is wrong, or the service has none (set {state.Options.AdminTokenVariable}).");
+            }
+
+            var force = string.Equals(context.Request.Query["force"], "true", StringComparison.OrdinalIgnoreCase);
+            var result = await state.Manager.ReloadAsync(force, context.RequestAborted).ConfigureAwait(false);
+            if (result.Outcome == ReloadOutcome.Refused)
+            {
+                return Results.Problem(statusCode: 409, title: "Reload refused",
+                    detail: $"Version {result.Version ?? "(unresolved)"} was refused: {result.Error} Version {result.PreviousVersion ?? "(none)"} keeps serving.",
+                    extensions: new Dictionary<string, object?> { ["serving_version"] = result.PreviousVersion, ["refused_version"] = result.Version });
+            }
+
+            return Results.Json(new { Outcome = result.Outcome.ToString().ToLowerInvariant(), result.Version, result.PreviousVersion }, Json);
+        });
+    }
+
+    private static async Task<BatchAnswer> RunAsync(
+        HttpContext context, ServingState state, Func<JsonElement, ServingOptions, IReadOnlyList<string>> inputs)
+    {
+        IReadOnlyList<string> texts;
+        using (var document = await RequestReader.ReadJsonAsync(context.Request, state.Options, context.RequestAborted).ConfigureAwait(false))
+        {
+            texts = inputs(document.RootElement, state.Options);
+        }
+
+        return await state.Batcher.PredictAsync(texts).ConfigureAwait(false);
+    }
+
+    private static Dictionary<string, float> Scores(ModelHead head, HeadPrediction prediction)
+    {
+        var scores = new Dictionary<string, float>(StringComparer.Ordinal);
+        for (var j = 0; j < head.Labels.Count; j++)
+        {
+            scores[head.Labels[j]] = prediction.Scores[j];
+        }
+
+        return scores;
+    }
+
+    private static string LastFailureText(ServingState state) =>
+        state.Manager.LastFailure is { } f ? $"Last reload failure ({f.Version}): {f.Error}" : "The first model load has not finished.";
+}

@@ -1,0 +1,28 @@
+namespace Pipeline.Serving.Onnx;
+
+/// <summary>How ONNX models are run. Immutable; the defaults suit a CPU pod.</summary>
+public sealed record OnnxModelOptions
+{
+    /// <summary>Tokens per input, [CLS] and [SEP] included, when <c>model.json</c> does not say. Default 128; range [8, 512].</summary>
+    public int MaxSequenceLength { get; init; } = 128;
+
+    /// <summary>Lowercase inputs (uncased vocabularies such as MiniLM's) when <c>model.json</c> does not say. Default true.</summary>
+    public bool Lowercase { get; init; } = true;
+
+    /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (one per core). Default 0; range [0, 256].</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Throws <see cref="ServingException"/> naming the first value out of range.</summary>
+    public void Validate()
+    {
+        if (MaxSequenceLength is < 8 or > 512)
+        {
+            throw new ServingException($"OnnxModelOptions.MaxSequenceLength must be in [8, 512], got {MaxSequenceLength}.");
+        }
+
+        if (IntraOpThreads is < 0 or > 256)
+        {
+            throw new ServingException($"OnnxModelOptions.IntraOpThreads must be in [0, 256], got {IntraOpThreads}.");
+        }
+    }
+}
