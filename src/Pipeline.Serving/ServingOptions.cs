@@ -12,8 +12,12 @@ public sealed record ServingOptions
     /// <summary>Most input texts run through the model at once. Default 32; range [1, 1024].</summary>
     public int MaxBatchSize { get; init; } = 32;
 
-    /// <summary>How long the batcher waits for more requests after the first one arrives. Default 2 ms; range [0, 1000]; 0 runs whatever is queued at once.</summary>
-    public int MaxBatchWaitMilliseconds { get; init; } = 2;
+    /// <summary>
+    /// How long the batcher waits for more requests after the first one arrives. Default 0 ms: run
+    /// whatever is queued at once, so a lone request pays no wait, and under load the requests that
+    /// queue while one batch runs form the next batch. Range [0, 1000].
+    /// </summary>
+    public int MaxBatchWaitMilliseconds { get; init; }
 
     /// <summary>Requests waiting for the batcher before new ones get 503 with Retry-After. Default 256; range [1, 100000].</summary>
     public int QueueCapacity { get; init; } = 256;

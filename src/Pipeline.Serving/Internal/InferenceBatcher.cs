@@ -28,13 +28,19 @@ internal sealed class QueueFullException : Exception
 }
 
 /// <summary>
-/// Dynamic batching: one background loop takes the first queued request, gathers more until the
-/// batch is full or the wait is over, sorts the texts by length so each model call pads little,
-/// runs the model in calls of at most the batch size on one lease (so one request is answered by
-/// one version), and completes each request.
+/// Dynamic batching: one background loop takes the first queued request, gathers more until a
+/// batch is full or the wait is over (and whatever else is already queued, up to four batches),
+/// sorts the texts by length so each model call pads little, runs the model in calls of at most the
+/// batch size on one lease (so one request is answered by one version), and completes each request.
 /// </summary>
 internal sealed partial class InferenceBatcher : IAsyncDisposable
 {
+    /// <summary>
+    /// A window takes up to this many batches' worth of queued texts, so sorting by length can
+    /// group similar lengths across requests (padding to the longest doubles the tokens otherwise).
+    /// </summary>
+    private const int WindowBatches = 4;
+
     private readonly Channel<Pending> _queue;
     private readonly ModelHolder _models;
     private readonly PrometheusMetrics _metrics;
@@ -89,7 +95,7 @@ internal sealed partial class InferenceBatcher : IAsyncDisposable
             window.Clear();
             var texts = 0;
             var deadline = Stopwatch.GetTimestamp() + (long)(_maxWait.TotalSeconds * Stopwatch.Frequency);
-            while (texts < _maxBatch)
+            while (texts < _maxBatch * WindowBatches)
             {
                 if (reader.TryRead(out var next))
                 {
@@ -100,7 +106,7 @@ internal sealed partial class InferenceBatcher : IAsyncDisposable
                 }
 
                 var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-                if (window.Count == 0 || remaining <= TimeSpan.Zero)
+                if (window.Count == 0 || texts >= _maxBatch || remaining <= TimeSpan.Zero)
                 {
                     break;
                 }
