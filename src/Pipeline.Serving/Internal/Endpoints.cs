@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Pipeline.Serving.Models;
 
 namespace Pipeline.Serving.Internal;
@@ -99,7 +101,9 @@ internal static class Endpoints
             }
 
             var force = string.Equals(context.Request.Query["force"], "true", StringComparison.OrdinalIgnoreCase);
-            var result = await state.Manager.ReloadAsync(force, context.RequestAborted).ConfigureAwait(false);
+            // A reload outlives a caller who hangs up; only shutting down cancels it.
+            var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            var result = await state.Manager.ReloadAsync(force, stopping).ConfigureAwait(false);
             if (result.Outcome == ReloadOutcome.Refused)
             {
                 return Results.Problem(statusCode: 409, title: "Reload refused",
