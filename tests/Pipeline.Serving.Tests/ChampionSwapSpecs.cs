@@ -54,6 +54,19 @@ public sealed class ChampionSwapSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task I_can_call_invocations_on_a_single_head_model_and_get_plain_labels_as_mlflow_does()
+    {
+        // Act
+        var instances = await _service.Client.PostAsJsonAsync("/invocations", new { instances = new[] { "refund", "locked" } });
+        var records = await _service.Client.PostAsJsonAsync("/invocations", new { dataframe_records = new[] { new { text = "login" } } });
+
+        // Assert
+        Assert.Equal("[\"billing\",\"account\"]", JsonDocument.Parse(await instances.Content.ReadAsStringAsync()).RootElement.GetProperty("predictions").GetRawText());
+        Assert.Equal("1", instances.Headers.GetValues("X-Model-Version").Single());
+        Assert.Equal("[\"account\"]", JsonDocument.Parse(await records.Content.ReadAsStringAsync()).RootElement.GetProperty("predictions").GetRawText());
+    }
+
+    [Fact]
     public async Task I_get_401_without_a_bearer_token_and_403_with_a_wrong_one()
     {
         // Act

@@ -32,6 +32,29 @@ public sealed class PollingSpecs
     }
 
     [Fact]
+    public async Task I_can_replace_a_served_local_folder_and_see_the_poller_serve_the_new_files()
+    {
+        // Arrange
+        var root = Path.Combine(Path.GetTempPath(), "serving-pollfolder-" + Guid.NewGuid().ToString("N"));
+        var folder = TinyOnnxModel.Write(Path.Combine(root, "current"), "1");
+        var options = new ServingOptions { Model = folder, PollInterval = TimeSpan.FromMilliseconds(100) };
+        await using var service = await RunningService.StartAsync(options, ModelSource.Onnx());
+
+        // Act
+        TinyOnnxModel.Write(folder, "2");
+        string? version = null;
+        for (var i = 0; i < 300 && version != "2"; i++)
+        {
+            await Task.Delay(50);
+            version = JsonDocument.Parse(await service.Client.GetStringAsync("/v1/model")).RootElement.GetProperty("version").GetString();
+        }
+
+        // Assert
+        Assert.Equal("2", version);
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
     public async Task I_can_have_a_retired_model_disposed_only_after_its_in_flight_batch_finishes()
     {
         // Arrange: version 1 blocks inside a batch until released.
