@@ -6,7 +6,7 @@ namespace Pipeline.Stages.Incremental;
 
 /// <summary>
 /// Content hashes (xxHash128, 32 hex digits) of files, with a stat cache keyed by full path,
-/// size and modification time, persisted between runs, so an unchanged folder is never re-read.
+/// size, modification time and inode (Linux), persisted between runs, so an unchanged folder is never re-read.
 /// A file is hashed at most once per run while its size and time stay the same. A hash taken
 /// less than <see cref="RacyWindow"/> after the file's last write is not trusted later, since a
 /// second write in the same clock tick would keep size and time (Git's "racy clean" rule).
@@ -60,7 +60,8 @@ public sealed class FileHasher
 
         var size = info.Length;
         var mtime = info.LastWriteTimeUtc.Ticks;
-        if (_entries.TryGetValue(fullPath, out var cached) && cached.Size == size && cached.MtimeTicks == mtime
+        var inode = FileIdentity.Inode(fullPath);
+        if (_entries.TryGetValue(fullPath, out var cached) && cached.Size == size && cached.MtimeTicks == mtime && cached.Inode == inode
             && cached.HashedAtTicks - mtime >= RacyWindow.Ticks)
         {
             return cached.Hash;
@@ -69,7 +70,7 @@ public sealed class FileHasher
         var hashedAt = DateTime.UtcNow.Ticks;
         var hash = await HashContentAsync(fullPath, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _filesRead);
-        _entries[fullPath] = new StatEntry(size, mtime, hashedAt, hash);
+        _entries[fullPath] = new StatEntry(size, mtime, inode, hashedAt, hash);
         return hash;
     }
 
@@ -127,6 +128,6 @@ public sealed class FileHasher
         return Convert.ToHexStringLower(hasher.GetCurrentHash());
     }
 
-    /// <summary>One cached hash: the size and time it was taken for, and when.</summary>
-    internal sealed record StatEntry(long Size, long MtimeTicks, long HashedAtTicks, string Hash);
+    /// <summary>One cached hash: the size, time and inode (0 where unknown) it was taken for, and when.</summary>
+    internal sealed record StatEntry(long Size, long MtimeTicks, ulong Inode, long HashedAtTicks, string Hash);
 }
