@@ -9,7 +9,7 @@ namespace Pipeline.Stages.Lineage;
 /// <param name="DirtyPaths">The uncommitted paths, sorted.</param>
 /// <param name="DataFingerprint">
 /// <c>git-tree:SHA</c> (the data folder's Git tree id) when the data paths are clean, or
-/// <c>content:XXH128</c> (a hash of the files on disk) when they have uncommitted changes.
+/// <c>content:XXH128</c> (the committed trees plus the content of each uncommitted file) when not.
 /// </param>
 public sealed record GitContext(
     string Commit,
@@ -20,6 +20,13 @@ public sealed record GitContext(
     IReadOnlyList<string> DirtyPaths,
     string DataFingerprint)
 {
+    /// <summary>
+    /// The code paths' fingerprint (<see cref="LineageOptions.CodePaths"/>), in the same form as
+    /// <see cref="DataFingerprint"/>: it changes only when the code does, which makes it the
+    /// <c>StageInput.CodeVersion</c> that reruns stages on a code change and not on a docs change.
+    /// </summary>
+    public string CodeFingerprint { get; init; } = "";
+
     /// <summary>The first seven digits of <see cref="Commit"/>.</summary>
     public string ShortCommit => Commit.Length > 7 ? Commit[..7] : Commit;
 

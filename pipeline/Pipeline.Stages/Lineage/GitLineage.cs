@@ -17,12 +17,10 @@ public static class GitLineage
         var head = repo.Head.Tip ?? throw new PipelineException(
             $"{repo.Info.WorkingDirectory}: the repository has no commit yet. Commit the data and pipeline.yaml first: a run's lineage is a commit.");
 
-        var dirtyPaths = DirtyPaths(repo);
+        var dirtyPaths = DirtyPaths(repo).Where(p => !IsUnder(p, options.PipelineOutputPaths)).ToList();
         var dirtyDataOrConfig = dirtyPaths.Any(p => IsUnder(p, options.DataPaths) || IsUnder(p, options.ConfigPaths));
-        var dataDirty = dirtyPaths.Any(p => IsUnder(p, options.DataPaths));
-        var fingerprint = dataDirty
-            ? "content:" + await ContentHashAsync(repo.Info.WorkingDirectory, options.DataPaths, cancellationToken).ConfigureAwait(false)
-            : "git-tree:" + TreeFingerprint(head, options.DataPaths);
+        var dataFingerprint = await FingerprintAsync(repo, head, options.DataPaths, dirtyPaths, cancellationToken).ConfigureAwait(false);
+        var codeFingerprint = await FingerprintAsync(repo, head, options.CodePaths, dirtyPaths, cancellationToken).ConfigureAwait(false);
 
         return new GitContext(
             head.Sha,
@@ -31,7 +29,10 @@ public static class GitLineage
             dirtyPaths.Count > 0,
             dirtyDataOrConfig,
             dirtyPaths,
-            fingerprint);
+            dataFingerprint)
+        {
+            CodeFingerprint = codeFingerprint,
+        };
     }
 
     /// <summary>Opens the repository containing <paramref name="path"/>; dispose it.</summary>
@@ -105,22 +106,31 @@ public static class GitLineage
         return FileHasher.HashText(text.ToString());
     }
 
-    private static async Task<string> ContentHashAsync(string workingDirectory, IReadOnlyList<string> dataPaths, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>git-tree:ID</c> when nothing under <paramref name="paths"/> is uncommitted; otherwise
+    /// <c>content:XXH128</c> over the committed tree ids plus each uncommitted file's path and
+    /// content hash (or <c>deleted</c>), so only the changed files are read, never the whole folder.
+    /// Ignored files (bin/, obj/, artifacts/) never count.
+    /// </summary>
+    private static async Task<string> FingerprintAsync(
+        Repository repo, Commit head, IReadOnlyList<string> paths, List<string> dirtyPaths, CancellationToken cancellationToken)
     {
-        var hasher = new FileHasher(cachePath: null);
-        var text = new StringBuilder();
-        var files = dataPaths
-            .Select(p => Path.GetFullPath(p, workingDirectory))
-            .SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : File.Exists(p) ? [p] : [])
-            .Select(f => (Full: f, Relative: Path.GetRelativePath(workingDirectory, f).Replace('\\', '/')))
-            .Where(f => !f.Relative.StartsWith(".git/", StringComparison.Ordinal))
-            .DistinctBy(f => f.Relative)
-            .OrderBy(f => f.Relative, StringComparer.Ordinal);
-        foreach (var (full, relative) in files)
+        var tree = TreeFingerprint(head, paths);
+        var dirty = dirtyPaths.Where(p => IsUnder(p, paths)).ToList();
+        if (dirty.Count == 0)
         {
-            text.Append(relative).Append('\0').Append(await hasher.HashFileAsync(full, cancellationToken).ConfigureAwait(false)).Append('\n');
+            return "git-tree:" + tree;
         }
 
-        return FileHasher.HashText(text.ToString());
+        var hasher = new FileHasher(cachePath: null);
+        var text = new StringBuilder(tree).Append('\n');
+        foreach (var path in dirty)
+        {
+            var full = Path.Combine(repo.Info.WorkingDirectory, path);
+            var hash = File.Exists(full) ? await hasher.HashFileAsync(full, cancellationToken).ConfigureAwait(false) : "deleted";
+            text.Append(path).Append('\0').Append(hash).Append('\n');
+        }
+
+        return "content:" + FileHasher.HashText(text.ToString());
     }
 }

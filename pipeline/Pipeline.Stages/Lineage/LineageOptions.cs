@@ -17,6 +17,13 @@ public sealed record LineageOptions
     public IReadOnlyList<string> CodePaths { get; init; } =
         ["src", "pipeline", "build", "Directory.Build.props", "Directory.Packages.props", "global.json"];
 
+    /// <summary>
+    /// Files the pipeline itself writes into the working tree. Their uncommitted changes do not
+    /// make the tree dirty: a run that updates <c>pipeline.lock</c> must still be able to register.
+    /// Default: <c>pipeline.lock</c>.
+    /// </summary>
+    public IReadOnlyList<string> PipelineOutputPaths { get; init; } = ["pipeline.lock"];
+
     /// <summary>Fields holding a row's label in JSONL files or CSV/TSV headers; the first one present wins. Default: <c>label</c>, <c>intent</c>.</summary>
     public IReadOnlyList<string> LabelFields { get; init; } = ["label", "intent"];
 
