@@ -39,6 +39,39 @@ public sealed class PipelineLockFileSpecs : IDisposable
     }
 
     [Fact]
+    public void I_can_review_the_lock_file_as_plain_yaml_like_dvc_lock()
+    {
+        // Arrange
+        var entry = new StageLockEntry(
+            "3f2a",
+            new DateTimeOffset(2026, 11, 20, 9, 30, 0, TimeSpan.Zero),
+            new Dictionary<string, string> { ["file:data/labeled/a.jsonl"] = "11", ["config:clean"] = "22" },
+            new Dictionary<string, string> { ["clean"] = "dir:33" });
+
+        // Act
+        var text = PipelineLockFile.Render(new Dictionary<string, StageLockEntry> { ["Clean"] = entry });
+
+        // Assert
+        Assert.Equal(
+            """
+            # pipeline.lock: the inputs and outputs of each stage's last completed run.
+            # Written by the pipeline; commit it so reviewers see what data and config produced a model.
+            schema: 1
+            stages:
+              Clean:
+                fingerprint: 3f2a
+                completed: 2026-11-20T09:30:00Z
+                inputs:
+                  config:clean: 22
+                  file:data/labeled/a.jsonl: 11
+                outputs:
+                  clean: dir:33
+
+            """.ReplaceLineEndings("\n"),
+            text);
+    }
+
+    [Fact]
     public void I_get_an_error_saying_how_to_recover_if_the_lock_file_is_damaged()
     {
         // Arrange
