@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Pipeline.Errors;
+using YamlDotNet.Serialization;
+
+namespace Pipeline.Registry;
+
+/// <summary>What goes into a logged model's <c>MLmodel</c> file besides the fixed keys.</summary>
+public sealed record LoggedModelInfo
+{
+    /// <summary>The run that produced the model. Required.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>Where the folder lives under the run's artifacts. Default <c>model</c>.</summary>
+    public string ArtifactPath { get; init; } = "model";
+
+    /// <summary>Keys of our flavor (e.g. <c>format: safetensors</c>, <c>data: data/</c>, <c>base_model</c>). Default empty.</summary>
+    public IReadOnlyDictionary<string, string> FlavorConfig { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Free metadata MLflow tools show (<c>metadata:</c>), e.g. commit and data fingerprint. Default empty.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The MLflow version whose MLmodel schema the file follows. Default 2.12.2 (the version checked in MLFLOW.md).</summary>
+    public string MlflowVersion { get; init; } = "2.12.2";
+}
+
+/// <summary>
+/// The logged model folder: an <c>MLmodel</c> file with our own flavor
+/// (<see cref="FlavorName"/>) and a <c>checksums.sha256</c> over every file, checked on download.
+/// </summary>
+public static class LoggedModel
+{
+    /// <summary>The model descriptor MLflow tools read.</summary>
+    public const string MLmodelFileName = "MLmodel";
+
+    /// <summary>sha256sum-format list of every other file in the folder.</summary>
+    public const string ChecksumsFileName = "checksums.sha256";
+
+    /// <summary>Our flavor: not <c>python_function</c>, so MLflow lists and downloads the model but does not try to load it.</summary>
+    public const string FlavorName = "pipeline_torchsharp";
+
+    /// <summary>
+    /// Writes <c>MLmodel</c> and then <c>checksums.sha256</c> into <paramref name="folder"/> (each
+    /// atomically) and returns the model_uuid.
+    /// </summary>
+    public static async Task<string> WriteAsync(string folder, LoggedModelInfo info, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        if (!Directory.Exists(folder))
+        {
+            throw new PipelineException($"Model folder '{folder}' does not exist; write the weights there before logging the model.");
+        }
+
+        var uuid = Guid.NewGuid().ToString("N");
+        var size = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => !IsMetaFile(folder, f)).Sum(f => new FileInfo(f).Length);
+        var document = new SortedDictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["artifact_path"] = info.ArtifactPath,
+            ["flavors"] = new Dictionary<string, object> { [FlavorName] = new SortedDictionary<string, string>(info.FlavorConfig.ToDictionary(), StringComparer.Ordinal) },
+            ["mlflow_version"] = info.MlflowVersion,
+            ["model_size_bytes"] = size,
+            ["model_uuid"] = uuid,
+            ["run_id"] = info.RunId,
+            ["utc_time_created"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+        };
+        if (info.Metadata.Count > 0)
+        {
+            document["metadata"] = new SortedDictionary<string, string>(info.Metadata.ToDictionary(), StringComparer.Ordinal);
+        }
+
+        var yaml = new SerializerBuilder().Build().Serialize(document);
+        await AtomicFile.WriteTextAsync(Path.Combine(folder, MLmodelFileName), yaml, cancellationToken).ConfigureAwait(false);
+        await WriteChecksumsAsync(folder, cancellationToken).ConfigureAwait(false);
+        return uuid;
+    }
+
+    /// <summary>Writes <c>checksums.sha256</c>: one <c>&lt;sha256&gt;  &lt;relative/path&gt;</c> line per file, sorted.</summary>
+    public static async Task WriteChecksumsAsync(string folder, CancellationToken cancellationToken = default)
+    {
+        var lines = new StringBuilder();
+        foreach (var (relative, full) in Files(folder))
+        {
+            lines.Append(await Sha256Async(full, cancellationToken).ConfigureAwait(false)).Append("  ").Append(relative).Append('\n');
+        }
+
+        await AtomicFile.WriteTextAsync(Path.Combine(folder, ChecksumsFileName), lines.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks every file listed in <c>checksums.sha256</c>, and that no file is unlisted; throws
+    /// <see cref="ModelChecksumException"/> naming the first file that differs.
+    /// </summary>
+    public static async Task VerifyAsync(string folder, CancellationToken cancellationToken = default)
+    {
+        var listPath = Path.Combine(folder, ChecksumsFileName);
+        if (!File.Exists(listPath))
+        {
+            throw new ModelChecksumException(listPath, $"Model folder '{folder}' has no {ChecksumsFileName}; it was not written by LoggedModel.WriteAsync or the download is incomplete.");
+        }
+
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in await File.ReadAllLinesAsync(listPath, cancellationToken).ConfigureAwait(false))
+        {
+            if (line.Length > 66)
+            {
+                expected[line[66..]] = line[..64];
+            }
+        }
+
+        var actual = Files(folder).ToDictionary(f => f.Relative, f => f.Full, StringComparer.Ordinal);
+        foreach (var (relative, hash) in expected)
+        {
+            if (!actual.TryGetValue(relative, out var full))
+            {
+                throw new ModelChecksumException(relative, $"Model file '{relative}' listed in {ChecksumsFileName} is missing from '{folder}'. Download the model again.");
+            }
+
+            var got = await Sha256Async(full, cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(got, hash, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ModelChecksumException(relative, $"Model file '{relative}' in '{folder}' has sha256 {got}, expected {hash}: the file is corrupt or was changed. Download the model again.");
+            }
+        }
+
+        if (actual.Keys.FirstOrDefault(k => !expected.ContainsKey(k)) is { } extra)
+        {
+            throw new ModelChecksumException(extra, $"Model file '{extra}' in '{folder}' is not listed in {ChecksumsFileName}; the folder was changed after logging.");
+        }
+    }
+
+    /// <summary>Downloads the model folder of a run (streamed) and verifies its checksums.</summary>
+    public static async Task DownloadAsync(IMlflowClient client, string runId, string artifactPath, string localFolder, CancellationToken cancellationToken = default)
+    {
+        await client.DownloadArtifactsAsync(runId, artifactPath, localFolder, cancellationToken).ConfigureAwait(false);
+        await VerifyAsync(localFolder, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<(string Relative, string Full)> Files(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => !IsMetaFile(folder, f) || Path.GetFileName(f) == MLmodelFileName)
+            .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))
+            .Select(f => (Path.GetRelativePath(folder, f).Replace('\\', '/'), f))
+            .Where(f => f.Item1 != ChecksumsFileName)
+            .OrderBy(f => f.Item1, StringComparer.Ordinal);
+
+    private static bool IsMetaFile(string folder, string file)
+    {
+        var relative = Path.GetRelativePath(folder, file).Replace('\\', '/');
+        return relative is MLmodelFileName or ChecksumsFileName;
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        await using (stream.ConfigureAwait(false))
+        {
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+    }
+}
