@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Pipeline.Errors;
 using YamlDotNet.Serialization;
 
@@ -25,6 +26,9 @@ public sealed record LoggedModelInfo
     public string MlflowVersion { get; init; } = "2.12.2";
 }
 
+/// <summary>What <see cref="LoggedModel.WriteAsync"/> wrote: the model's uuid and creation time (MLflow's format).</summary>
+public sealed record LoggedModelDescriptor(string ModelUuid, string UtcTimeCreated);
+
 /// <summary>
 /// The logged model folder: an <c>MLmodel</c> file with our own flavor
 /// (<see cref="FlavorName"/>) and a <c>checksums.sha256</c> over every file, checked on download.
@@ -37,14 +41,17 @@ public static class LoggedModel
     /// <summary>sha256sum-format list of every other file in the folder.</summary>
     public const string ChecksumsFileName = "checksums.sha256";
 
+    /// <summary>Run tag listing the models logged to the run (a JSON array), read by MLflow's UI.</summary>
+    public const string HistoryTag = "mlflow.log-model.history";
+
     /// <summary>Our flavor: not <c>python_function</c>, so MLflow lists and downloads the model but does not try to load it.</summary>
     public const string FlavorName = "pipeline_torchsharp";
 
     /// <summary>
     /// Writes <c>MLmodel</c> and then <c>checksums.sha256</c> into <paramref name="folder"/> (each
-    /// atomically) and returns the model_uuid.
+    /// atomically) and returns the model_uuid and creation time written.
     /// </summary>
-    public static async Task<string> WriteAsync(string folder, LoggedModelInfo info, CancellationToken cancellationToken = default)
+    public static async Task<LoggedModelDescriptor> WriteAsync(string folder, LoggedModelInfo info, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(info);
         if (!Directory.Exists(folder))
@@ -53,6 +60,7 @@ public static class LoggedModel
         }
 
         var uuid = Guid.NewGuid().ToString("N");
+        var created = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
         var size = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(f => !IsMetaFile(folder, f)).Sum(f => new FileInfo(f).Length);
         var document = new SortedDictionary<string, object>(StringComparer.Ordinal)
@@ -63,7 +71,7 @@ public static class LoggedModel
             ["model_size_bytes"] = size,
             ["model_uuid"] = uuid,
             ["run_id"] = info.RunId,
-            ["utc_time_created"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+            ["utc_time_created"] = created,
         };
         if (info.Metadata.Count > 0)
         {
@@ -73,7 +81,33 @@ public static class LoggedModel
         var yaml = new SerializerBuilder().Build().Serialize(document);
         await AtomicFile.WriteTextAsync(Path.Combine(folder, MLmodelFileName), yaml, cancellationToken).ConfigureAwait(false);
         await WriteChecksumsAsync(folder, cancellationToken).ConfigureAwait(false);
-        return uuid;
+        return new LoggedModelDescriptor(uuid, created);
+    }
+
+    /// <summary>
+    /// Logs a model folder to a run: writes <c>MLmodel</c> and checksums, uploads every file
+    /// (streamed, <c>MLmodel</c> last) under <see cref="LoggedModelInfo.ArtifactPath"/>, and appends
+    /// the model to the run's <c>mlflow.log-model.history</c> tag so MLflow's UI lists it.
+    /// Returns the run-relative source for <c>model-versions/create</c> (<c>runs:/&lt;run_id&gt;/model</c>).
+    /// </summary>
+    public static async Task<string> LogAsync(IMlflowClient client, string folder, LoggedModelInfo info, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(info);
+        var descriptor = await WriteAsync(folder, info, cancellationToken).ConfigureAwait(false);
+        await client.LogArtifactsAsync(info.RunId, folder, info.ArtifactPath, cancellationToken).ConfigureAwait(false);
+        var run = await client.GetRunAsync(info.RunId, cancellationToken).ConfigureAwait(false);
+        var history = run.Data.TagMap.TryGetValue(HistoryTag, out var existing) && JsonNode.Parse(existing) is JsonArray array ? array : [];
+        history.Add(new JsonObject
+        {
+            ["run_id"] = info.RunId,
+            ["artifact_path"] = info.ArtifactPath,
+            ["utc_time_created"] = descriptor.UtcTimeCreated,
+            ["model_uuid"] = descriptor.ModelUuid,
+            ["flavors"] = new JsonObject { [FlavorName] = new JsonObject(info.FlavorConfig.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) },
+        });
+        await client.SetTagAsync(info.RunId, HistoryTag, history.ToJsonString(), cancellationToken).ConfigureAwait(false);
+        return $"runs:/{info.RunId}/{ArtifactPaths.Normalize(info.ArtifactPath)}";
     }
 
     /// <summary>Writes <c>checksums.sha256</c>: one <c>&lt;sha256&gt;  &lt;relative/path&gt;</c> line per file, sorted.</summary>

@@ -113,4 +113,29 @@ public sealed class LoggedModelSpecs : IDisposable
         // Assert
         Assert.Equal("label_map.json", error.FileName);
     }
+
+    [Fact]
+    public async Task I_can_log_a_model_folder_to_a_run_and_register_it_from_the_returned_source()
+    {
+        // Arrange
+        using var registry = new LocalRegistry(_temp.Combine("mlruns"));
+        var experiment = await registry.GetOrCreateExperimentAsync("e");
+        var run = await registry.CreateRunAsync(experiment.ExperimentId);
+        var folder = _temp.Combine("to-log");
+        await TestClients.WriteFileAsync(Path.Combine(folder, "data", "adapter.safetensors"), 1000, 2);
+
+        // Act
+        var source = await LoggedModel.LogAsync(registry, folder, new LoggedModelInfo { RunId = run.Info.RunId });
+        await LoggedModel.LogAsync(registry, folder, new LoggedModelInfo { RunId = run.Info.RunId, ArtifactPath = "model-merged" });
+        var version = await registry.RegisterModelVersionAsync("m", source, run.Info.RunId);
+        var history = System.Text.Json.JsonDocument.Parse((await registry.GetRunAsync(run.Info.RunId)).Data.TagMap[LoggedModel.HistoryTag]).RootElement;
+
+        // Assert
+        Assert.Equal($"runs:/{run.Info.RunId}/model", source);
+        Assert.Equal(source, version.Source);
+        Assert.Equal(2, history.GetArrayLength());
+        Assert.Equal("model", history[0].GetProperty("artifact_path").GetString());
+        Assert.True(history[1].GetProperty("flavors").TryGetProperty(LoggedModel.FlavorName, out _));
+        await LoggedModel.DownloadAsync(registry, run.Info.RunId, "model", _temp.Combine("back"));
+    }
 }
