@@ -26,6 +26,7 @@ public sealed partial class MlflowClient : IMlflowClient
     public MlflowClient(MlflowClientOptions options, ILogger? logger = null, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         var baseUri = new UriBuilder(options.TrackingUri) { UserName = "", Password = "", Query = "", Fragment = "" }.Uri;

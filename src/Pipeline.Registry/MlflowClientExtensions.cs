@@ -19,7 +19,10 @@ public static class MlflowClientExtensions
         ArgumentNullException.ThrowIfNull(client);
         if (await client.GetExperimentByNameAsync(name, cancellationToken).ConfigureAwait(false) is { } found)
         {
-            return found;
+            return found.LifecycleStage == "deleted"
+                ? throw new PipelineException(
+                    $"Experiment '{name}' (id {found.ExperimentId}) is deleted and still holds its name; restore it (mlflow experiments restore --experiment-id {found.ExperimentId}) or use another experiment name.")
+                : found;
         }
 
         try

@@ -78,6 +78,23 @@ public sealed record MlflowClientOptions
         };
     }
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first value outside its documented range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRetries, nameof(MaxRetries));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRetries, 20, nameof(MaxRetries));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BackoffFactor, TimeSpan.Zero, nameof(BackoffFactor));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BackoffJitter, TimeSpan.Zero, nameof(BackoffJitter));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBackoff, TimeSpan.Zero, nameof(MaxBackoff));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero, nameof(RequestTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(AwaitCreationFor, TimeSpan.Zero, nameof(AwaitCreationFor));
+        if (TrackingUri.Scheme != Uri.UriSchemeHttp && TrackingUri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrackingUri), Mask(TrackingUri.OriginalString), "The tracking URI must be http:// or https://.");
+        }
+    }
+
     /// <summary>The Authorization header value, or null: basic auth wins over the token, as in MLflow.</summary>
     internal string? AuthorizationHeader() =>
         Username is not null && Password is not null
