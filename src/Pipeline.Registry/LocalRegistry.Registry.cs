@@ -70,34 +70,60 @@ public sealed partial class LocalRegistry
     /// <inheritdoc />
     public Task<ModelVersion> CreateModelVersionAsync(string name, string source, string? runId = null, IReadOnlyDictionary<string, string>? tags = null, string? description = null, TimeSpan? awaitCreationFor = null, CancellationToken cancellationToken = default)
     {
+        CheckSource(source);
+
+        // One IMMEDIATE transaction: the next number is read and taken under the write lock, so
+        // concurrent registrations (threads or processes) get 1, 2, 3... without gaps or repeats.
+        return Task.FromResult(Write((c, t) => InsertVersion(c, t, name, source, runId, tags, description)));
+    }
+
+    private static void CheckSource(string source)
+    {
         if (string.IsNullOrWhiteSpace(source) || source.Contains("..", StringComparison.Ordinal) || source.Contains("%2e%2e", StringComparison.OrdinalIgnoreCase))
         {
             throw Fail("model-versions/create", MlflowErrorCodes.InvalidParameterValue, $"Invalid model version source '{source}': it must be set and must not contain '..'.");
         }
-
-        // One IMMEDIATE transaction: the next number is read and taken under the write lock, so
-        // concurrent registrations (threads or processes) get 1, 2, 3... without gaps or repeats.
-        return Task.FromResult(Write((c, t) =>
-        {
-            RequireModel(c, t, name, "model-versions/create");
-            if (runId is not null)
-            {
-                RequireRun(c, t, runId, "model-versions/create");
-            }
-
-            var version = Convert.ToInt32(Scalar(c, t, "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = $n", ("$n", name)), System.Globalization.CultureInfo.InvariantCulture);
-            var now = Now();
-            Execute(c, t, "INSERT INTO model_versions VALUES ($n, $v, $now, $now, $d, $s, $r, 'READY', '')",
-                ("$n", name), ("$v", version), ("$now", now), ("$d", description ?? ""), ("$s", source), ("$r", runId ?? ""));
-            foreach (var tag in tags ?? new Dictionary<string, string>())
-            {
-                Execute(c, t, "INSERT OR REPLACE INTO model_version_tags VALUES ($n, $v, $k, $val)", ("$n", name), ("$v", version), ("$k", tag.Key), ("$val", tag.Value));
-            }
-
-            Execute(c, t, "UPDATE registered_models SET last_updated_timestamp = $now WHERE name = $n", ("$now", now), ("$n", name));
-            return LoadVersion(c, t, name, version, "model-versions/create");
-        }));
     }
+
+    private static ModelVersion InsertVersion(SqliteConnection c, SqliteTransaction t, string name, string source, string? runId, IReadOnlyDictionary<string, string>? tags, string? description)
+    {
+        RequireModel(c, t, name, "model-versions/create");
+        if (runId is not null)
+        {
+            RequireRun(c, t, runId, "model-versions/create");
+        }
+
+        var version = Convert.ToInt32(Scalar(c, t, "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = $n", ("$n", name)), System.Globalization.CultureInfo.InvariantCulture);
+        var now = Now();
+        Execute(c, t, "INSERT INTO model_versions VALUES ($n, $v, $now, $now, $d, $s, $r, 'READY', '')",
+            ("$n", name), ("$v", version), ("$now", now), ("$d", description ?? ""), ("$s", source), ("$r", runId ?? ""));
+        foreach (var tag in tags ?? new Dictionary<string, string>())
+        {
+            Execute(c, t, "INSERT OR REPLACE INTO model_version_tags VALUES ($n, $v, $k, $val)", ("$n", name), ("$v", version), ("$k", tag.Key), ("$val", tag.Value));
+        }
+
+        Execute(c, t, "UPDATE registered_models SET last_updated_timestamp = $now WHERE name = $n", ("$now", now), ("$n", name));
+        return LoadVersion(c, t, name, version, "model-versions/create");
+    }
+
+    /// <summary>
+    /// The lowest version of <paramref name="name"/> registered for <paramref name="runId"/>, else a new
+    /// one, in one transaction (the model is created when missing): concurrent registrations of the
+    /// same run, from threads or processes, all get the same version.
+    /// </summary>
+    public Task<ModelVersion> GetOrCreateModelVersionForRunAsync(string name, string source, string runId, IReadOnlyDictionary<string, string>? tags = null, string? description = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Write((c, t) =>
+        {
+            CheckSource(source);
+            var now = Now();
+            Execute(c, t, "INSERT OR IGNORE INTO registered_models VALUES ($n, $now, $now, '')", ("$n", name), ("$now", now));
+            if (Scalar(c, t, "SELECT MIN(version) FROM model_versions WHERE name = $n AND run_id = $r", ("$n", name), ("$r", runId)) is { } existing)
+            {
+                return LoadVersion(c, t, name, Convert.ToInt32(existing, System.Globalization.CultureInfo.InvariantCulture), "model-versions/create");
+            }
+
+            return InsertVersion(c, t, name, source, runId, tags, description);
+        }));
 
     /// <inheritdoc />
     public Task<ModelVersion> GetModelVersionAsync(string name, int version, CancellationToken cancellationToken = default) =>

@@ -192,6 +192,12 @@ public static class MlflowClientExtensions
         string? description = null, TimeSpan? awaitCreationFor = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
+        if (client is LocalRegistry local)
+        {
+            // The embedded store does the look-up and the create in one transaction.
+            return await local.GetOrCreateModelVersionForRunAsync(name, source, runId, tags, description, cancellationToken).ConfigureAwait(false);
+        }
+
         await client.EnsureRegisteredModelAsync(name, cancellationToken).ConfigureAwait(false);
         ModelVersion? existing = null;
         await foreach (var version in client.SearchAllModelVersionsAsync("run_id=" + SearchFilter.Quote(runId), cancellationToken).ConfigureAwait(false))

@@ -77,7 +77,7 @@ public sealed class LocalRegistrySpecs : IDisposable
             for (var j = 0; j < PerTask; j++)
             {
                 var run = await registry.CreateRunAsync(experiment.ExperimentId);
-                versions.Add((await registry.RegisterModelVersionAsync("m", $"runs:/{run.Info.RunId}/model", run.Info.RunId)).Version);
+                versions.Add((await registry.CreateModelVersionAsync("m", $"runs:/{run.Info.RunId}/model", run.Info.RunId)).Version);
             }
 
             return versions;
@@ -89,6 +89,24 @@ public sealed class LocalRegistrySpecs : IDisposable
         var stored = await second.SearchModelVersionsAsync("name='m'", maxResults: 1000);
         Assert.Equal(Tasks * PerTask, stored.Items.Count);
         Assert.Equal(Tasks * PerTask, stored.Items.Select(v => v.RunId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task I_can_register_one_run_from_many_tasks_and_two_registries_and_get_one_version()
+    {
+        // Arrange
+        using var first = new LocalRegistry(MlrunsPath);
+        using var second = new LocalRegistry(MlrunsPath);
+        var experiment = await first.GetOrCreateExperimentAsync("e");
+        var run = await first.CreateRunAsync(experiment.ExperimentId);
+
+        // Act
+        var versions = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? first : second).RegisterModelVersionAsync("m", $"runs:/{run.Info.RunId}/model", run.Info.RunId))));
+
+        // Assert
+        Assert.All(versions, v => Assert.Equal(1, v.Version));
+        Assert.Single((await first.SearchModelVersionsAsync("name='m'")).Items);
     }
 
     [Fact]
