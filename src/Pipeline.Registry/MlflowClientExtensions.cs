@@ -158,7 +158,7 @@ public static class MlflowClientExtensions
                     if (DateTimeOffset.UtcNow >= deadline)
                     {
                         throw new PipelineException(
-                            $"Model '{name}' version {version} is still {current.Status} after {timeout.TotalSeconds:F0} s; wait longer or check the server's registry backend.");
+                            $"Model '{name}' version {version} is still {MlflowJson.EnumName(current.Status)} after {timeout.TotalSeconds:F0} s; wait longer or check the server's registry backend.");
                     }
 
                     await Task.Delay(pollInterval ?? TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);

@@ -128,4 +128,22 @@ public sealed class RetrySpecs : IAsyncLifetime
         Assert.Equal(0, error.StatusCode);
         Assert.Contains("connection failed", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task I_get_a_clear_error_when_a_version_stays_pending_past_the_wait_and_can_read_it_later()
+    {
+        // Arrange
+        var (client, run, model) = await ArrangeAsync();
+        using var _ = client;
+        _server.PendingFor = TimeSpan.FromHours(1);
+
+        // Act
+        var error = await Assert.ThrowsAsync<Errors.PipelineException>(() =>
+            client.CreateModelVersionAsync(model, $"runs:/{run.Info.RunId}/model", run.Info.RunId, awaitCreationFor: TimeSpan.FromMilliseconds(50)));
+        var pending = await client.GetModelVersionAsync(model, 1);
+
+        // Assert
+        Assert.Contains("still PENDING_REGISTRATION", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ModelVersionStatus.PendingRegistration, pending.Status);
+    }
 }
