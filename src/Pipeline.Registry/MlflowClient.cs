@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -56,6 +58,35 @@ public sealed partial class MlflowClient : IMlflowClient
 #pragma warning disable CA5359 // Opt-in via MLFLOW_TRACKING_INSECURE_TLS=true, as MLflow's own client allows.
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
 #pragma warning restore CA5359
+        }
+        else if (options.ServerCertPath is { } caPath)
+        {
+            var authorities = new X509Certificate2Collection();
+            authorities.ImportFromPemFile(caPath);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            {
+                if (errors == SslPolicyErrors.None)
+                {
+                    return true;
+                }
+
+                if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                {
+                    return false;
+                }
+
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                using var leaf = new X509Certificate2(certificate);
+                return chain.Build(leaf);
+            };
+        }
+
+        if (options.ClientCertPath is { } clientPath)
+        {
+            handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(clientPath)];
         }
 
         return handler;

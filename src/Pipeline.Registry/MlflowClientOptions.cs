@@ -23,6 +23,12 @@ public sealed record MlflowClientOptions
     /// <summary>Skip server certificate checks (<c>MLFLOW_TRACKING_INSECURE_TLS=true</c>). Default false.</summary>
     public bool InsecureTls { get; init; }
 
+    /// <summary>CA bundle (PEM) that signs the server's certificate (<c>MLFLOW_TRACKING_SERVER_CERT_PATH</c>). Cannot be combined with <see cref="InsecureTls"/>.</summary>
+    public string? ServerCertPath { get; init; }
+
+    /// <summary>Client certificate with its key, PEM (<c>MLFLOW_TRACKING_CLIENT_CERT_PATH</c>), for mutual TLS.</summary>
+    public string? ClientCertPath { get; init; }
+
     /// <summary>Retries of a transient failure (<c>MLFLOW_HTTP_REQUEST_MAX_RETRIES</c>). Default 7; range [0, 20].</summary>
     public int MaxRetries { get; init; } = 7;
 
@@ -71,6 +77,8 @@ public sealed record MlflowClientOptions
             Password = NullIfEmpty(getVariable("MLFLOW_TRACKING_PASSWORD")),
             Token = NullIfEmpty(getVariable("MLFLOW_TRACKING_TOKEN")),
             InsecureTls = string.Equals(getVariable("MLFLOW_TRACKING_INSECURE_TLS"), "true", StringComparison.OrdinalIgnoreCase),
+            ServerCertPath = NullIfEmpty(getVariable("MLFLOW_TRACKING_SERVER_CERT_PATH")),
+            ClientCertPath = NullIfEmpty(getVariable("MLFLOW_TRACKING_CLIENT_CERT_PATH")),
             MaxRetries = int.TryParse(getVariable("MLFLOW_HTTP_REQUEST_MAX_RETRIES"), out var r) ? Math.Clamp(r, 0, 20) : defaults.MaxRetries,
             BackoffFactor = Seconds(getVariable("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR")) is { } f ? TimeSpan.FromSeconds(f) : defaults.BackoffFactor,
             BackoffJitter = Seconds(getVariable("MLFLOW_HTTP_REQUEST_BACKOFF_JITTER")) is { } j ? TimeSpan.FromSeconds(j) : defaults.BackoffJitter,
@@ -89,6 +97,12 @@ public sealed record MlflowClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero, nameof(RequestTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(AwaitCreationFor, TimeSpan.Zero, nameof(AwaitCreationFor));
+        if (InsecureTls && ServerCertPath is not null)
+        {
+            throw new ArgumentException(
+                "MLFLOW_TRACKING_INSECURE_TLS=true cannot be combined with MLFLOW_TRACKING_SERVER_CERT_PATH: either trust the given CA or skip verification.", nameof(ServerCertPath));
+        }
+
         if (TrackingUri.Scheme != Uri.UriSchemeHttp && TrackingUri.Scheme != Uri.UriSchemeHttps)
         {
             throw new ArgumentOutOfRangeException(nameof(TrackingUri), Mask(TrackingUri.OriginalString), "The tracking URI must be http:// or https://.");
@@ -116,6 +130,8 @@ public sealed record MlflowClientOptions
             .Append(", Password = ").Append(Password is null ? "(none)" : "***")
             .Append(", Token = ").Append(Token is null ? "(none)" : "***")
             .Append(", InsecureTls = ").Append(InsecureTls)
+            .Append(", ServerCertPath = ").Append(ServerCertPath ?? "(none)")
+            .Append(", ClientCertPath = ").Append(ClientCertPath ?? "(none)")
             .Append(", MaxRetries = ").Append(MaxRetries)
             .Append(", RequestTimeout = ").Append(RequestTimeout);
         return true;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -67,11 +68,18 @@ public sealed partial class FakeMlflowServer : IAsyncDisposable
     /// <summary>The next <paramref name="count"/> model-versions/create calls create the version, then drop the connection.</summary>
     public void FailAfterCreatingVersions(int count) => Volatile.Write(ref _failAfterCreatingVersions, count);
 
-    public static async Task<FakeMlflowServer> StartAsync()
+    /// <summary>Starts the server; with <paramref name="certificate"/> it serves HTTPS only.</summary>
+    public static async Task<FakeMlflowServer> StartAsync(X509Certificate2? certificate = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "fake-mlflow-" + Guid.NewGuid().ToString("N")[..8]);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new FakeMlflowServer(app, root);
