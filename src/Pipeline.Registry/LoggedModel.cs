@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Errors;
-using YamlDotNet.Serialization;
 
 namespace Pipeline.Registry;
 
@@ -47,6 +48,8 @@ public static class LoggedModel
     /// <summary>Our flavor: not <c>python_function</c>, so MLflow lists and downloads the model but does not try to load it.</summary>
     public const string FlavorName = "pipeline_torchsharp";
 
+    private static readonly JsonSerializerOptions QuoteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>
     /// Writes <c>MLmodel</c> and then <c>checksums.sha256</c> into <paramref name="folder"/> (each
     /// atomically) and returns the model_uuid and creation time written.
@@ -63,23 +66,24 @@ public static class LoggedModel
         var created = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
         var size = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(f => !IsMetaFile(folder, f)).Sum(f => new FileInfo(f).Length);
-        var document = new SortedDictionary<string, object>(StringComparer.Ordinal)
-        {
-            ["artifact_path"] = info.ArtifactPath,
-            ["flavors"] = new Dictionary<string, object> { [FlavorName] = new SortedDictionary<string, string>(info.FlavorConfig.ToDictionary(), StringComparer.Ordinal) },
-            ["mlflow_version"] = info.MlflowVersion,
-            ["model_size_bytes"] = size,
-            ["model_uuid"] = uuid,
-            ["run_id"] = info.RunId,
-            ["utc_time_created"] = created,
-        };
+        // Written by hand so every string is quoted: PyYAML (MLflow's reader) would otherwise turn
+        // 'yes' into a bool, '0123' into an octal number and the creation time into a datetime.
+        var yaml = new StringBuilder()
+            .Append("artifact_path: ").Append(Quote(info.ArtifactPath)).Append('\n')
+            .Append("flavors:\n  ").Append(FlavorName).Append(':');
+        AppendMapping(yaml, info.FlavorConfig, "    ");
         if (info.Metadata.Count > 0)
         {
-            document["metadata"] = new SortedDictionary<string, string>(info.Metadata.ToDictionary(), StringComparer.Ordinal);
+            yaml.Append("metadata:");
+            AppendMapping(yaml, info.Metadata, "  ");
         }
 
-        var yaml = new SerializerBuilder().Build().Serialize(document);
-        await AtomicFile.WriteTextAsync(Path.Combine(folder, MLmodelFileName), yaml, cancellationToken).ConfigureAwait(false);
+        yaml.Append("mlflow_version: ").Append(Quote(info.MlflowVersion)).Append('\n')
+            .Append("model_size_bytes: ").Append(size.ToString(CultureInfo.InvariantCulture)).Append('\n')
+            .Append("model_uuid: ").Append(Quote(uuid)).Append('\n')
+            .Append("run_id: ").Append(Quote(info.RunId)).Append('\n')
+            .Append("utc_time_created: ").Append(Quote(created)).Append('\n');
+        await AtomicFile.WriteTextAsync(Path.Combine(folder, MLmodelFileName), yaml.ToString(), cancellationToken).ConfigureAwait(false);
         await WriteChecksumsAsync(folder, cancellationToken).ConfigureAwait(false);
         return new LoggedModelDescriptor(uuid, created);
     }
@@ -170,6 +174,24 @@ public static class LoggedModel
         await client.DownloadArtifactsAsync(runId, artifactPath, localFolder, cancellationToken).ConfigureAwait(false);
         await VerifyAsync(localFolder, cancellationToken).ConfigureAwait(false);
     }
+
+    private static void AppendMapping(StringBuilder yaml, IReadOnlyDictionary<string, string> values, string indent)
+    {
+        if (values.Count == 0)
+        {
+            yaml.Append(" {}\n");
+            return;
+        }
+
+        yaml.Append('\n');
+        foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            yaml.Append(indent).Append(Quote(key)).Append(": ").Append(Quote(value)).Append('\n');
+        }
+    }
+
+    /// <summary>A YAML double-quoted scalar (JSON string syntax is valid YAML).</summary>
+    private static string Quote(string value) => JsonSerializer.Serialize(value, QuoteOptions);
 
     private static IEnumerable<(string Relative, string Full)> Files(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)

@@ -18,7 +18,7 @@ public sealed class LoggedModelSpecs : IDisposable
         {
             RunId = "0123456789abcdef0123456789abcdef",
             FlavorConfig = new Dictionary<string, string> { ["format"] = "safetensors", ["data"] = "data/" },
-            Metadata = new Dictionary<string, string> { ["git_commit"] = "abc123" },
+            Metadata = new Dictionary<string, string> { ["git_commit"] = "abc123", ["flag"] = "yes", ["octal_looking"] = "0123" },
         });
         return folder;
     }
@@ -43,6 +43,10 @@ public sealed class LoggedModelSpecs : IDisposable
         Assert.Equal("safetensors", Scalar(root["flavors"][LoggedModel.FlavorName], "format"));
         Assert.Equal("abc123", Scalar(root["metadata"], "git_commit"));
         Assert.False(string.IsNullOrEmpty(Scalar(root, "mlflow_version")));
+        Assert.Equal("4109", Scalar(root, "model_size_bytes")); // 4096 + 13 bytes of label map
+        var metadata = (YamlMappingNode)root["metadata"];
+        Assert.All(["flag", "octal_looking"], key => Assert.Equal(YamlDotNet.Core.ScalarStyle.DoubleQuoted, ((YamlScalarNode)metadata[key]).Style));
+        Assert.Equal(YamlDotNet.Core.ScalarStyle.DoubleQuoted, ((YamlScalarNode)root["utc_time_created"]).Style);
     }
 
     [Fact]
