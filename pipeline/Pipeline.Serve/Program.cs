@@ -1,3 +1,4 @@
+using Pipeline.Registry;
 using Pipeline.Serving;
 using Pipeline.Serving.Models;
 
@@ -6,14 +7,18 @@ try
 {
     var (options, urls) = ServingCommandLine.Parse(args);
 
-    // Local model folders load directly. For models:/ references, pass the registry library's
-    // IModelRegistryResolver here (the lead wires it: local ./mlruns store or MLFLOW_TRACKING_URI).
-    var source = ModelSource.Onnx(registry: null);
+    // models:/ references resolve in the pipeline's registry: MLFLOW_TRACKING_URI when set, else the
+    // local store under ./mlruns. Versions are downloaded (checksums verified) into PIPELINE_MODEL_CACHE.
+    using var registry = ModelReference.Parse(options.Model).IsRegistry ? MlflowClients.FromEnvironment(localRoot: "mlruns") : null;
+    var cache = Environment.GetEnvironmentVariable("PIPELINE_MODEL_CACHE") is { Length: > 0 } c
+        ? c
+        : Path.Combine(Path.GetTempPath(), "pipeline-serving-models");
+    var source = ModelSource.Onnx(registry is null ? null : new RegistryModelResolver(registry, cache));
     await using var host = await ServingHost.StartAsync(options, source, urls, CancellationToken.None).ConfigureAwait(false);
     await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
     return 0;
 }
-catch (ServingException e)
+catch (Pipeline.Errors.PipelineException e)
 {
     await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
     return 2;

@@ -37,7 +37,14 @@ public sealed record RegisteredModelVersion(
     string Version,
     string? Alias,
     string? Commit,
-    IReadOnlyDictionary<string, double> Metrics);
+    IReadOnlyDictionary<string, double> Metrics)
+{
+    /// <summary>The run that logged the model, when the registry knows it.</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>Where the model's files are, e.g. <c>runs:/RUN_ID/model</c>.</summary>
+    public string? Source { get; init; }
+}
 
 /// <summary>
 /// Loads one kind of model folder (ONNX, TorchSharp …). <see cref="ModelSource"/> asks each loader
