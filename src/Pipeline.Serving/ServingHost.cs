@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pipeline.Registry;
 using Pipeline.Serving.Internal;
 using Pipeline.Serving.Models;
 
@@ -109,6 +110,36 @@ public sealed partial class ServingHost : IAsyncDisposable
         LogListening(logger, reference.Raw, string.Join(", ", host.Urls));
         return host;
     }
+
+    /// <summary>
+    /// Serves until SIGTERM, Ctrl+C or <paramref name="cancellationToken"/>: the one call for the
+    /// build's <c>Serve</c> target and the container's program. <c>models:/</c> references resolve in
+    /// the pipeline's registry (<c>MLFLOW_TRACKING_URI</c> when set, else the local store at
+    /// <paramref name="localRegistryRoot"/>); versions are cached under <c>PIPELINE_MODEL_CACHE</c>
+    /// (default: <c>pipeline-serving-models</c> in the temp folder). Local folders load directly.
+    /// </summary>
+    public static async Task RunAsync(
+        ServingOptions options,
+        IReadOnlyList<string> urls,
+        string localRegistryRoot,
+        CancellationToken cancellationToken,
+        Action<ILoggingBuilder>? configureLogging = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var registry = ModelReference.Parse(options.Model).IsRegistry ? MlflowClients.FromEnvironment(localRegistryRoot) : null;
+        var cache = Environment.GetEnvironmentVariable(ModelCacheVariable) is { Length: > 0 } c
+            ? c
+            : Path.Combine(Path.GetTempPath(), "pipeline-serving-models");
+        var source = ModelSource.Onnx(registry is null ? null : new RegistryModelResolver(registry, cache));
+        var host = await StartAsync(options, source, urls, cancellationToken, configureLogging).ConfigureAwait(false);
+        await using (host.ConfigureAwait(false))
+        {
+            await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Environment variable naming the folder where registry versions are downloaded.</summary>
+    public const string ModelCacheVariable = "PIPELINE_MODEL_CACHE";
 
     /// <summary>Completes when the service is asked to stop (Ctrl+C, SIGTERM) or <paramref name="cancellationToken"/> fires.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
