@@ -40,6 +40,7 @@ public sealed class EndpointSpecs : IAsyncLifetime
         Assert.Equal("negative", first.GetProperty("heads").GetProperty("sentiment").GetProperty("label").GetString());
         var scores = first.GetProperty("heads").GetProperty("sentiment").GetProperty("scores");
         Assert.Equal(1.0, scores.GetProperty("positive").GetDouble() + scores.GetProperty("negative").GetDouble(), 1e-5);
+        Assert.Equal("[\"billing\",\"negative\"]", first.GetProperty("heads").GetProperty("topics").GetProperty("labels").GetRawText());
         var second = body.GetProperty("predictions")[1];
         Assert.Equal("account", second.GetProperty("heads").GetProperty("intent").GetProperty("label").GetString());
         Assert.Equal("positive", second.GetProperty("heads").GetProperty("sentiment").GetProperty("label").GetString());
@@ -62,6 +63,7 @@ public sealed class EndpointSpecs : IAsyncLifetime
         var fromSplit = (await Json(split)).GetProperty("predictions");
         Assert.Equal("account", fromSplit[0].GetProperty("intent").GetString());
         Assert.Equal("negative", fromSplit[1].GetProperty("sentiment").GetString());
+        Assert.Equal("[\"billing\",\"negative\"]", fromSplit[1].GetProperty("topics").GetRawText());
     }
 
     [Fact]
@@ -77,7 +79,8 @@ public sealed class EndpointSpecs : IAsyncLifetime
         Assert.Equal("5", model.GetProperty("version").GetString());
         Assert.Equal("c0ffee5", model.GetProperty("commit").GetString());
         Assert.Equal(0.9, model.GetProperty("metrics").GetProperty("macro_f1").GetDouble());
-        Assert.Equal(["intent", "sentiment"], model.GetProperty("heads").EnumerateArray().Select(h => h.GetProperty("name").GetString()));
+        Assert.Equal(["intent", "sentiment", "topics"], model.GetProperty("heads").EnumerateArray().Select(h => h.GetProperty("name").GetString()));
+        Assert.Equal("multi_label", model.GetProperty("heads")[2].GetProperty("kind").GetString());
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         var readyBody = await Json(ready);

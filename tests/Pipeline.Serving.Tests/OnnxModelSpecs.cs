@@ -47,13 +47,17 @@ public sealed class OnnxModelSpecs : IDisposable
         var batched = model.Predict(["great", "angry about a charge", "i want a refund i want a refund i want a refund"]);
 
         // Assert
-        Assert.Equal(["intent", "sentiment"], model.Heads.Select(h => h.Name));
+        Assert.Equal(["intent", "sentiment", "topics"], model.Heads.Select(h => h.Name));
+        Assert.True(model.Heads[2].MultiLabel);
+        Assert.Equal(["billing", "negative"], batched[1].Heads[2].Labels);
+        Assert.Equal(["positive"], batched[0].Heads[2].Labels);
+        Assert.Equal(["negative"], batched[1].Heads[1].Labels);
         Assert.Equal("billing", batched[1].Heads[0].Label);
         Assert.Equal("negative", batched[1].Heads[1].Label);
         Assert.Equal("positive", batched[0].Heads[1].Label);
-        for (var h = 0; h < 2; h++)
+        for (var h = 0; h < 3; h++)
         {
-            for (var j = 0; j < 2; j++)
+            for (var j = 0; j < model.Heads[h].Labels.Count; j++)
             {
                 Assert.Equal(alone[0].Heads[h].Scores[j], batched[1].Heads[h].Scores[j], 1e-5f);
             }

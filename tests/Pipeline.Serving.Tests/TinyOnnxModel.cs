@@ -59,10 +59,15 @@ internal static class TinyOnnxModel
         graph.Node.Add(ReduceSum("mask", "count", keepDims: 1));
         graph.Node.Add(Node("Div", ["summed", "count"], ["pooled"]));
 
-        List<(string Name, string Output, string[] Labels, int FirstDim)> heads = multitask
-            ? [("intent", "logits_intent", ["billing", "account"], 0), ("sentiment", "logits_sentiment", ["positive", "negative"], 2)]
-            : [("intent", "logits", ["billing", "account"], 0)];
-        foreach (var (name, output, labels, firstDim) in heads)
+        List<(string Name, string Output, string[] Labels, int FirstDim, bool MultiLabel)> heads = multitask
+            ?
+            [
+                ("intent", "logits_intent", ["billing", "account"], 0, false),
+                ("sentiment", "logits_sentiment", ["positive", "negative"], 2, false),
+                ("topics", "logits_topics", ["billing", "account", "positive", "negative"], 0, true),
+            ]
+            : [("intent", "logits", ["billing", "account"], 0, false)];
+        foreach (var (name, output, labels, firstDim, multiLabel) in heads)
         {
             var weights = new float[Dim * labels.Length];
             for (var c = 0; c < labels.Length; c++)
@@ -71,7 +76,9 @@ internal static class TinyOnnxModel
             }
 
             graph.Initializer.Add(Floats($"w_{name}", weights, Dim, labels.Length));
-            graph.Initializer.Add(Floats($"b_{name}", new float[labels.Length], labels.Length));
+
+            // Multi-label: a label absent from the text scores sigmoid(-1) = 0.27, below 0.5.
+            graph.Initializer.Add(Floats($"b_{name}", [.. Enumerable.Repeat(multiLabel ? -1f : 0f, labels.Length)], labels.Length));
             graph.Node.Add(Node("MatMul", ["pooled", $"w_{name}"], [$"z_{name}"]));
             graph.Node.Add(Node("Add", [$"z_{name}", $"b_{name}"], [output]));
             graph.Output.Add(Output(output, labels.Length));
@@ -83,7 +90,7 @@ internal static class TinyOnnxModel
 
         // CRLF endings, as MiniLM's vocab.txt has them.
         File.WriteAllText(Path.Combine(folder, "vocab.txt"), string.Join("\r\n", Vocabulary) + "\r\n");
-        var labelsJson = new { heads = heads.Select(h => new { name = h.Name, output = h.Output, labels = h.Labels }) };
+        var labelsJson = new { heads = heads.Select(h => new { name = h.Name, output = h.Output, kind = h.MultiLabel ? "multi_label" : "single_label", labels = h.Labels }) };
         File.WriteAllText(Path.Combine(folder, "labels.json"), JsonSerializer.Serialize(labelsJson));
         File.WriteAllText(Path.Combine(folder, "model.json"), JsonSerializer.Serialize(new
         {

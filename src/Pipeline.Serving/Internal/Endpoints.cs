@@ -31,6 +31,7 @@ internal static class Endpoints
                     {
                         x.h.Label,
                         x.h.Score,
+                        x.h.Labels,
                         Scores = Scores(answer.Heads[x.i], x.h),
                     }),
                 }),
@@ -41,9 +42,11 @@ internal static class Endpoints
         {
             var answer = await RunAsync(context, state, RequestReader.InvocationInputs).ConfigureAwait(false);
             context.Response.Headers["X-Model-Version"] = answer.Model.Version;
+            // Single-label heads answer their label, multi-label heads the list of labels predicted.
+            object Value(int head, HeadPrediction h) => answer.Heads[head].MultiLabel ? h.Labels : h.Label;
             object predictions = answer.Heads.Count == 1
-                ? answer.Predictions.Select(p => p.Heads[0].Label).ToList()
-                : answer.Predictions.Select(p => p.Heads.ToDictionary(h => h.Head, h => h.Label)).ToList();
+                ? answer.Predictions.Select(p => Value(0, p.Heads[0])).ToList()
+                : answer.Predictions.Select(p => p.Heads.Select((h, i) => (h, i)).ToDictionary(x => x.h.Head, x => Value(x.i, x.h))).ToList();
             return Results.Json(new { Predictions = predictions }, Json);
         });
 
@@ -64,7 +67,7 @@ internal static class Endpoints
                 d.Alias,
                 d.Commit,
                 d.Metrics,
-                Heads = model.Heads.Select(h => new { h.Name, h.Labels }),
+                Heads = model.Heads.Select(h => new { h.Name, Kind = h.MultiLabel ? "multi_label" : "single_label", h.Labels, h.Thresholds }),
             }, Json);
         });
 

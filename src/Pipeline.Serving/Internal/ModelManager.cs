@@ -128,11 +128,13 @@ internal sealed partial class ModelManager : IDisposable
         {
             var head = candidate.Heads[h];
             var answer = predictions[0].Heads[h];
-            var sum = answer.Scores.Sum();
-            if (answer.Scores.Count != head.Labels.Count || answer.Scores.Any(s => !float.IsFinite(s)) || Math.Abs(sum - 1f) > 1e-3f || !head.Labels.Contains(answer.Label))
+            var probabilities = answer.Scores.Count == head.Labels.Count && answer.Scores.All(s => float.IsFinite(s) && s is >= 0f and <= 1f);
+            var normalised = head.MultiLabel || Math.Abs(answer.Scores.Sum() - 1f) <= 1e-3f;
+            if (!probabilities || !normalised || !head.Labels.Contains(answer.Label) || answer.Labels.Any(l => !head.Labels.Contains(l)))
             {
+                var rule = head.MultiLabel ? "finite probabilities in [0, 1]" : "finite probabilities summing to 1";
                 throw new ServingException(
-                    $"The smoke prediction of {candidate.Descriptor.Name} v{candidate.Descriptor.Version} is invalid for head '{head.Name}': scores [{string.Join(", ", answer.Scores)}] must be {head.Labels.Count} finite probabilities summing to 1 (NaN or infinite weights?).");
+                    $"The smoke prediction of {candidate.Descriptor.Name} v{candidate.Descriptor.Version} is invalid for head '{head.Name}': scores [{string.Join(", ", answer.Scores)}] must be {head.Labels.Count} {rule} (NaN or infinite weights?).");
             }
         }
     }

@@ -24,7 +24,17 @@ public interface IServingModel : IDisposable
 /// <summary>One output head of a model.</summary>
 /// <param name="Name">The head's name, e.g. <c>intent</c>; unique within the model.</param>
 /// <param name="Labels">The label names, index-aligned with the head's logits.</param>
-public sealed record ModelHead(string Name, IReadOnlyList<string> Labels);
+public sealed record ModelHead(string Name, IReadOnlyList<string> Labels)
+{
+    /// <summary>
+    /// True for a multi-label head: one sigmoid per label, and every label whose probability
+    /// reaches its threshold is predicted. False (default): softmax, one label.
+    /// </summary>
+    public bool MultiLabel { get; init; }
+
+    /// <summary>Multi-label only: per-label thresholds in (0, 1), index-aligned with <see cref="Labels"/>; null means 0.5 each.</summary>
+    public IReadOnlyList<float>? Thresholds { get; init; }
+}
 
 /// <summary>The prediction for one input text: one entry per head.</summary>
 public sealed record ModelPrediction(IReadOnlyList<HeadPrediction> Heads);
@@ -32,9 +42,12 @@ public sealed record ModelPrediction(IReadOnlyList<HeadPrediction> Heads);
 /// <summary>One head's answer for one input.</summary>
 /// <param name="Head">The head's name.</param>
 /// <param name="Label">The label with the highest score.</param>
-/// <param name="Scores">Softmax probabilities, index-aligned with the head's labels.</param>
+/// <param name="Scores">Probabilities, index-aligned with the head's labels: softmax for a single-label head, one sigmoid per label for a multi-label head.</param>
 public sealed record HeadPrediction(string Head, string Label, IReadOnlyList<float> Scores)
 {
     /// <summary>The score of <see cref="Label"/>.</summary>
     public float Score => Scores.Count == 0 ? 0f : Scores.Max();
+
+    /// <summary>Multi-label heads: every label at or above its threshold (possibly none). Single-label heads: <see cref="Label"/> alone.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [Label];
 }

@@ -10,7 +10,8 @@ namespace Pipeline.Serving.Models;
 /// <c>labels.json</c> is either a list of label names (one head called <c>label</c>) or
 /// <c>{"heads": [{"name": "intent", "output": "logits_intent", "labels": ["a", "b"]}]}</c>, where
 /// <c>output</c> names the graph output holding that head's logits (default: the only output for one
-/// head, else <c>logits_NAME</c>). <c>model.json</c>:
+/// head, else <c>logits_NAME</c>); a head may add <c>"kind": "multi_label"</c> (sigmoid per label) and
+/// <c>"thresholds": [0.5, ...]</c> (default 0.5 each). <c>model.json</c>:
 /// <c>{"name": "...", "version": "3", "commit": "abc123", "metrics": {"macro_f1": 0.91},
 /// "max_sequence_length": 128, "lowercase": true}</c>; every key is optional.
 /// </remarks>
@@ -90,7 +91,24 @@ public sealed record ModelManifest(
                 foreach (var head in list.EnumerateArray())
                 {
                     var name = String(head, "name") ?? throw new FormatException("every head needs a \"name\".");
-                    heads.Add((new ModelHead(name, Labels(head.GetProperty("labels"))), String(head, "output")));
+                    var labels = Labels(head.GetProperty("labels"));
+                    var multiLabel = String(head, "kind") switch
+                    {
+                        null or "single_label" => false,
+                        "multi_label" => true,
+                        var other => throw new FormatException($"head '{name}' has kind '{other}'; use single_label or multi_label."),
+                    };
+                    List<float>? thresholds = null;
+                    if (head.TryGetProperty("thresholds", out var t) && t.ValueKind == JsonValueKind.Array)
+                    {
+                        thresholds = [.. t.EnumerateArray().Select(x => x.GetSingle())];
+                        if (!multiLabel || thresholds.Count != labels.Count || thresholds.Any(x => !(x > 0f && x < 1f)))
+                        {
+                            throw new FormatException($"head '{name}': thresholds are for multi_label heads, one per label, each in (0, 1).");
+                        }
+                    }
+
+                    heads.Add((new ModelHead(name, labels) { MultiLabel = multiLabel, Thresholds = thresholds }, String(head, "output")));
                 }
             }
             else

@@ -127,7 +127,8 @@ public sealed class OnnxServingModel : IServingModel
             var logits = results[h].GetTensorDataAsSpan<float>();
             for (var i = 0; i < texts.Count; i++)
             {
-                perInput[i].Add(Softmax(head, logits.Slice(i * head.Labels.Count, head.Labels.Count)));
+                var row = logits.Slice(i * head.Labels.Count, head.Labels.Count);
+                perInput[i].Add(head.MultiLabel ? Sigmoid(head, row) : Softmax(head, row));
             }
         }
 
@@ -191,6 +192,28 @@ public sealed class OnnxServingModel : IServingModel
         }
 
         return new HeadPrediction(head.Name, head.Labels[best], scores);
+    }
+
+    private static HeadPrediction Sigmoid(ModelHead head, ReadOnlySpan<float> logits)
+    {
+        var scores = new float[logits.Length];
+        List<string> predicted = [];
+        var best = 0;
+        for (var j = 0; j < logits.Length; j++)
+        {
+            scores[j] = (float)(1.0 / (1.0 + Math.Exp(-logits[j])));
+            if (scores[j] > scores[best])
+            {
+                best = j;
+            }
+
+            if (scores[j] >= (head.Thresholds?[j] ?? 0.5f))
+            {
+                predicted.Add(head.Labels[j]);
+            }
+        }
+
+        return new HeadPrediction(head.Name, head.Labels[best], scores) { Labels = predicted };
     }
 
     private static BertTokenizer LoadTokenizer(string vocabPath, bool lowercase)
