@@ -95,12 +95,17 @@ public sealed partial class ServingHost : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
             await batcher.DisposeAsync().ConfigureAwait(false);
             manager.Dispose();
             holder.Dispose();
             await app.DisposeAsync().ConfigureAwait(false);
+            if (e is IOException)
+            {
+                throw new ServingException($"Cannot listen on {string.Join(", ", urlList)}: {e.Message} Pick another port with --urls.", e);
+            }
+
             throw;
         }
 

@@ -42,6 +42,25 @@ public sealed class RunSpecs
         Directory.Delete(root, recursive: true);
     }
 
+    [Fact]
+    public async Task I_get_an_error_naming_the_address_when_the_port_is_taken()
+    {
+        // Arrange
+        var root = Path.Combine(Path.GetTempPath(), "serving-port-" + Guid.NewGuid().ToString("N"));
+        var folder = TinyOnnxModel.Write(Path.Combine(root, "model"), "1");
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        // Act
+        var error = await Assert.ThrowsAsync<ServingException>(() =>
+            ServingHost.StartAsync(new ServingOptions { Model = folder }, Models.ModelSource.Onnx(), [url], CancellationToken.None, l => l.ClearProviders()));
+
+        // Assert
+        Assert.Contains(url, error.Message, StringComparison.Ordinal);
+        Directory.Delete(root, recursive: true);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -70,13 +70,14 @@ internal sealed partial class InferenceBatcher : IAsyncDisposable
     public Task<BatchAnswer> PredictAsync(IReadOnlyList<string> texts)
     {
         var pending = new Pending(texts);
+        Interlocked.Increment(ref _depth);
         if (!_queue.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref _depth);
             _metrics.CountRejected();
             throw new QueueFullException();
         }
 
-        Interlocked.Increment(ref _depth);
         return pending.Completion.Task;
     }
 
@@ -118,9 +119,19 @@ internal sealed partial class InferenceBatcher : IAsyncDisposable
                 }
             }
 
-            if (window.Count > 0)
+            try
             {
                 Run(window);
+            }
+#pragma warning disable CA1031 // Whatever goes wrong fails this window's requests; the loop must keep serving.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogWindowFailed(_logger, window.Count, e);
+                foreach (var p in window)
+                {
+                    p.Completion.TrySetException(e);
+                }
             }
         }
     }
@@ -188,6 +199,9 @@ internal sealed partial class InferenceBatcher : IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch window of {Count} requests failed")]
+    private static partial void LogWindowFailed(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Model {Name} v{Version} failed on a batch of {Count} inputs")]
     private static partial void LogModelFailed(ILogger logger, string name, string version, int count, Exception exception);
