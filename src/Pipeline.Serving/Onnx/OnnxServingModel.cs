@@ -47,7 +47,12 @@ public sealed class OnnxServingModel : IServingModel
         var tokenizer = LoadTokenizer(Path.Combine(folder, OnnxModelLoader.VocabularyFile), manifest.Lowercase ?? options.Lowercase);
         var modelPath = Path.Combine(folder, OnnxModelLoader.ModelFile);
 
-        using var sessionOptions = new SessionOptions { IntraOpNumThreads = options.IntraOpThreads };
+        // ONNX Runtime's warnings (e.g. unused initializers) go straight to stderr, bypassing ILogger.
+        using var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
         InferenceSession session;
         try
         {
