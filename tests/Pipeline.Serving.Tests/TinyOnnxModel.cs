@@ -18,10 +18,16 @@ internal static class TinyOnnxModel
 
     private static readonly Dictionary<string, int> Topic = new()
     {
-        ["refund"] = 0, ["invoice"] = 0, ["charge"] = 0,
-        ["password"] = 1, ["login"] = 1, ["locked"] = 1,
-        ["happy"] = 2, ["great"] = 2,
-        ["angry"] = 3, ["terrible"] = 3,
+        ["refund"] = 0,
+        ["invoice"] = 0,
+        ["charge"] = 0,
+        ["password"] = 1,
+        ["login"] = 1,
+        ["locked"] = 1,
+        ["happy"] = 2,
+        ["great"] = 2,
+        ["angry"] = 3,
+        ["terrible"] = 3,
     };
 
     /// <summary>Writes the model folder and returns its path.</summary>
