@@ -84,8 +84,8 @@ public static class Ingestor
             switch (format)
             {
                 case SourceFormat.Jsonl: JsonlReader.Read(file, sink, cancellationToken); break;
-                case SourceFormat.Csv: DelimitedReader.Read(file, ',', sink, cancellationToken); break;
-                case SourceFormat.Tsv: DelimitedReader.Read(file, '\t', sink, cancellationToken); break;
+                case SourceFormat.Csv: DelimitedReader.Read(file, file.Spec.Delimiter ?? ',', sink, cancellationToken); break;
+                case SourceFormat.Tsv: DelimitedReader.Read(file, file.Spec.Delimiter ?? '\t', sink, cancellationToken); break;
                 case SourceFormat.Parquet: await ParquetSourceReader.ReadAsync(file, sink, cancellationToken).ConfigureAwait(false); break;
                 case SourceFormat.Folder or SourceFormat.Email: FolderReader.Read(file with { Spec = file.Spec with { Format = format } }, sink, cancellationToken); break;
                 default:

@@ -18,7 +18,13 @@ public sealed record SourceSpec
     /// <summary>The optional stable id field; null when rows have none (Clean then keys rows by their normalised text).</summary>
     public string? IdField { get; init; }
 
-    /// <summary>The task names this source produces: <c>[label]</c> for one label field or a folder, else the label fields.</summary>
+    /// <summary>Multitask: the task names, one per label field. Default null: <c>[label]</c> for one label field or a folder, else the label fields.</summary>
+    public IReadOnlyList<string>? TaskNames { get; init; }
+
+    /// <summary>CSV/TSV: the delimiter. Default null (comma for CSV, tab for TSV).</summary>
+    public char? Delimiter { get; init; }
+
+    /// <summary>The task names this source produces, in the order of each record's labels.</summary>
     public IReadOnlyList<string> Tasks =>
-        Format is SourceFormat.Folder or SourceFormat.Email || LabelFields.Count <= 1 ? ["label"] : LabelFields;
+        TaskNames ?? (Format is SourceFormat.Folder or SourceFormat.Email || LabelFields.Count <= 1 ? ["label"] : LabelFields);
 }
