@@ -44,11 +44,7 @@ internal static class ParquetSourceReader
     private static async Task<string?[]> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
     {
         var result = new string?[count];
-        if (field.ClrType == typeof(string))
-        {
-            await group.ReadAsync(field, result.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-        }
-        else if (field.ClrType == typeof(long))
+        if (field.ClrType == typeof(long))
         {
             var buffer = new long?[count];
             await group.ReadAsync(field, buffer.AsMemory(), null, cancellationToken).ConfigureAwait(false);
@@ -65,6 +61,10 @@ internal static class ParquetSourceReader
             {
                 result[i] = buffer[i]?.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
+        }
+        else
+        {
+            await group.ReadAsync(field, result.AsMemory(), null, cancellationToken).ConfigureAwait(false);
         }
 
         return result;
