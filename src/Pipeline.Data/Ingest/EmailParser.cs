@@ -9,6 +9,8 @@ namespace Pipeline.Data.Ingest;
 /// </summary>
 public static class EmailParser
 {
+    static EmailParser() => System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+
     /// <summary>The mail's text, or null when it has neither a subject nor a body.</summary>
     /// <exception cref="FormatException">The file is not a mail MimeKit can parse.</exception>
     public static string? ReadText(Stream stream)
