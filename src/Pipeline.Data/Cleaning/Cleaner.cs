@@ -112,6 +112,7 @@ public static partial class Cleaner
     private static void WriteKept(string input, StagingDirectory staging, CleanState state, CleanOptions options, LabelNormalizer labels, Utf8JsonWriter writer, FileStream removed, CancellationToken cancellationToken)
     {
         using var output = new FileStream(staging.File(RecordsFile), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        using var outputWriter = RecordJson.CreateWriter(output);
         var index = -1;
         var candidate = -1;
         foreach (var record in RecordJson.ReadRecords(input))
@@ -136,7 +137,7 @@ public static partial class Cleaner
             Prepare(record, options, labels, out var text, out var rowLabels);
             var kept = record with { Text = text!, Labels = rowLabels!, RowId = state.RowId(candidate), Group = state.Group(candidate) };
             state.CountKept(kept);
-            RecordJson.Write(writer, output, kept);
+            RecordJson.Write(outputWriter, output, kept);
         }
 
         output.Flush(flushToDisk: true);
