@@ -12,6 +12,9 @@ internal sealed class CleanState(int taskCount)
     private readonly List<int> _slots = [];
     private readonly List<(string Source, long Line)> _origins = [];
     private readonly List<uint> _signatures = [];
+    private readonly List<uint> _shingles = [];
+    private readonly List<int> _shingleStarts = [0];
+    private readonly List<uint> _scratch = [];
     private readonly Dictionary<string, int> _labelKeyIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<UInt128, int> _firstOfText = [];
@@ -76,11 +79,14 @@ internal sealed class CleanState(int taskCount)
 
         var slot = _signatures.Count / MinHasher.Size;
         Span<uint> signature = stackalloc uint[MinHasher.Size];
-        hasher.Sign(text, signature);
+        hasher.Sign(text, signature, _scratch);
         foreach (var value in signature)
         {
             _signatures.Add(value);
         }
+
+        _shingles.AddRange(_scratch);
+        _shingleStarts.Add(_shingles.Count);
 
         _slots.Add(slot);
     }
@@ -114,6 +120,12 @@ internal sealed class CleanState(int taskCount)
 
     public ReadOnlySpan<uint> Signature(int candidate) =>
         System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_signatures).Slice(_slots[candidate] * MinHasher.Size, MinHasher.Size);
+
+    public ReadOnlySpan<uint> Shingles(int candidate)
+    {
+        var slot = _slots[candidate];
+        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_shingles)[_shingleStarts[slot].._shingleStarts[slot + 1]];
+    }
 
     public bool IsRemoved(int candidate) => _removals.ContainsKey(candidate);
 

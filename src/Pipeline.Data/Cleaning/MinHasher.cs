@@ -38,9 +38,14 @@ public sealed class MinHasher
         }
     }
 
-    /// <summary>Writes the signature of <paramref name="text"/> (split on spaces) into <paramref name="signature"/>.</summary>
-    public void Sign(string text, Span<uint> signature)
+    /// <summary>
+    /// Writes the signature of <paramref name="text"/> (split on spaces) into <paramref name="signature"/>,
+    /// and its distinct 32-bit shingle hashes, sorted, into <paramref name="shingles"/> (for exact verification).
+    /// </summary>
+    public void Sign(string text, Span<uint> signature, List<uint> shingles)
     {
+        ArgumentNullException.ThrowIfNull(shingles);
+        shingles.Clear();
         ArgumentNullException.ThrowIfNull(text);
         _wordHashes.Clear();
         foreach (var word in text.AsSpan().Split(' '))
@@ -63,6 +68,7 @@ public sealed class MinHasher
                 h ^= h >> 29;
             }
 
+            shingles.Add((uint)(h >> 32));
             for (var i = 0; i < Size; i++)
             {
                 var v = (uint)((_a[i] * h + _b[i]) >> 32);
@@ -72,6 +78,44 @@ public sealed class MinHasher
                 }
             }
         }
+
+        shingles.Sort();
+        var distinct = 0;
+        for (var i = 0; i < shingles.Count; i++)
+        {
+            if (i == 0 || shingles[i] != shingles[distinct - 1])
+            {
+                shingles[distinct++] = shingles[i];
+            }
+        }
+
+        shingles.RemoveRange(distinct, shingles.Count - distinct);
+    }
+
+    /// <summary>The Jaccard similarity of two sorted, distinct shingle-hash sets.</summary>
+    public static double Jaccard(ReadOnlySpan<uint> x, ReadOnlySpan<uint> y)
+    {
+        int i = 0, j = 0, same = 0;
+        while (i < x.Length && j < y.Length)
+        {
+            if (x[i] == y[j])
+            {
+                same++;
+                i++;
+                j++;
+            }
+            else if (x[i] < y[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        var union = x.Length + y.Length - same;
+        return union == 0 ? 1 : same / (double)union;
     }
 
     /// <summary>The estimated Jaccard similarity of two signatures.</summary>

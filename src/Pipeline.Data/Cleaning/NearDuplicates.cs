@@ -4,7 +4,7 @@ namespace Pipeline.Data.Cleaning;
 
 /// <summary>
 /// Near-duplicates by MinHash LSH: rows sharing a band bucket with an earlier row are compared by
-/// signature; pairs at or above the threshold join one cluster (union-find, the earliest row
+/// exact Jaccard over their shingle hashes; pairs at or above the threshold join one cluster (union-find, the earliest row
 /// represents it). A member with the representative's labels is removed; one with other labels is
 /// kept but grouped with the representative so that Format puts the whole cluster in one split.
 /// </summary>
@@ -34,7 +34,7 @@ internal static class NearDuplicates
                 if (!buckets.TryAdd(key, row))
                 {
                     var other = buckets[key];
-                    if (MinHasher.Similarity(signature, state.Signature(other)) >= threshold)
+                    if (MinHasher.Jaccard(state.Shingles(row), state.Shingles(other)) >= threshold)
                     {
                         Union(parent, row, other);
                     }
