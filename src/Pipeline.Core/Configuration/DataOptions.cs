@@ -5,9 +5,10 @@ public sealed record DataOptions
 {
     /// <summary>
     /// The files to ingest. Default: one source, <c>data/labeled/*.jsonl</c> (jsonl, text field
-    /// <c>text</c>, label field <c>intent</c>, id field <c>id</c>).
+    /// <c>text</c>, label field <c>intent</c>, id field <c>id</c>). At least one.
     /// </summary>
-    [ConfigDescription("The files to ingest. Default: one source, data/labeled/*.jsonl (jsonl, text field 'text', label field 'intent', id field 'id').")]
+    [ConfigDescription("The files to ingest. Default: one source, data/labeled/*.jsonl (jsonl, text field 'text', label field 'intent', id field 'id'). At least one.")]
+    [ConfigRange(Min = 1)]
     public IReadOnlyList<DataSourceOptions> Sources { get; init; } =
     [
         new DataSourceOptions { Path = "data/labeled/*.jsonl", Format = DataFormat.Jsonl, Label = "intent", Id = "id" },
@@ -34,6 +35,7 @@ public sealed record DataSourceOptions
 
     /// <summary>One or more text fields, joined with a newline. Default <c>[text]</c>; at least one.</summary>
     [ConfigDescription("One or more text fields, joined with a newline. Default [text]; at least one.")]
+    [ConfigRange(Min = 1)]
     public IReadOnlyList<string> Text { get; init; } = ["text"];
 
     /// <summary>The label field for a single task. Default <c>label</c>; empty for none.</summary>

@@ -42,6 +42,7 @@ public sealed record BootstrapOptions
 /// One entry of <c>evaluate.gates</c>: a metric and exactly one of <c>min</c>, <c>max_drop</c>
 /// or <c>significant_improvement: true</c>.
 /// </summary>
+[ConfigExactlyOne("min", "max_drop", "significant_improvement")]
 public sealed record GateRuleOptions
 {
     /// <summary>The test-split metric, e.g. <c>macro_f1</c>, <c>accuracy</c>. Required.</summary>

@@ -126,8 +126,9 @@ public sealed record LoraOptions
     [ConfigRange(Min = 0, Max = 1, MaxExclusive = true)]
     public double Dropout { get; init; } = 0.1;
 
-    /// <summary>Names of the linear layers that get adapters. Default <c>[query, value]</c>.</summary>
-    [ConfigDescription("Names of the linear layers that get adapters. Default [query, value].")]
+    /// <summary>Names of the linear layers that get adapters. Default <c>[query, value]</c>; at least one.</summary>
+    [ConfigDescription("Names of the linear layers that get adapters. Default [query, value]; at least one.")]
+    [ConfigRange(Min = 1)]
     public IReadOnlyList<string> TargetModules { get; init; } = ["query", "value"];
 }
 
