@@ -8,13 +8,22 @@ namespace Pipeline.Data.Ingest;
 /// <summary>
 /// Reads <c>&lt;folder&gt;/&lt;label&gt;/*</c>: the label is the sub-folder's name. <c>.eml</c> files (and every
 /// file when the format is <see cref="SourceFormat.Email"/>) are mails; <c>.txt</c> files are UTF-8 text.
-/// One file is one record with line 1; the id is the file's path relative to the folder.
+/// One file is one record with line 1; the id is the file's path relative to the folder. A glob that
+/// matches files (<c>data/*/*.txt</c>) reads each file with its parent folder's name as the label.
 /// </summary>
 internal static class FolderReader
 {
     public static void Read(ResolvedFile folder, IRecordSink sink, CancellationToken cancellationToken)
     {
         var email = folder.Spec.Format == SourceFormat.Email;
+        if (File.Exists(folder.FullPath))
+        {
+            var parent = Path.GetDirectoryName(folder.FullPath)!;
+            var name = Path.GetFileName(parent) + "/" + Path.GetFileName(folder.FullPath);
+            ReadFile(folder.FullPath, folder.DisplayPath, name, Path.GetFileName(parent), email || IsMailName(folder.FullPath), sink);
+            return;
+        }
+
         var labelDirs = Directory.EnumerateDirectories(folder.FullPath).Order(StringComparer.Ordinal).ToList();
         if (labelDirs.Count == 0)
         {
@@ -30,7 +39,7 @@ internal static class FolderReader
                 cancellationToken.ThrowIfCancellationRequested();
                 var relative = Path.GetRelativePath(folder.FullPath, path).Replace('\\', '/');
                 var display = folder.DisplayPath + "/" + relative;
-                var isMail = email || path.EndsWith(".eml", StringComparison.OrdinalIgnoreCase);
+                var isMail = email || IsMailName(path);
                 if (!isMail && !path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
                 {
                     sink.Reject(new Reject(display, null, null, RejectReasons.UnknownFormat, "Only .txt and .eml files are read in a label folder (declare format: email to read every file as a mail).", null));
@@ -41,6 +50,8 @@ internal static class FolderReader
             }
         }
     }
+
+    private static bool IsMailName(string path) => path.EndsWith(".eml", StringComparison.OrdinalIgnoreCase);
 
     private static void ReadFile(string path, string display, string id, string label, bool isMail, IRecordSink sink)
     {

@@ -38,7 +38,7 @@ internal static class Glob
                 else
                 {
                     var regex = ToRegex(segment);
-                    var entries = last && !folders ? Directory.EnumerateFiles(dir) : Directory.EnumerateDirectories(dir);
+                    var entries = !last ? Directory.EnumerateDirectories(dir) : folders ? Directory.EnumerateFileSystemEntries(dir) : Directory.EnumerateFiles(dir);
                     next.AddRange(entries.Where(e => regex.IsMatch(Path.GetFileName(e))));
                 }
             }
@@ -46,7 +46,7 @@ internal static class Glob
             current = next;
         }
 
-        return current.Where(p => folders ? Directory.Exists(p) : File.Exists(p)).Distinct(StringComparer.Ordinal);
+        return current.Where(p => File.Exists(p) || (folders && Directory.Exists(p))).Distinct(StringComparer.Ordinal);
     }
 
     private static bool HasWildcard(string segment) => segment.AsSpan().IndexOfAny('*', '?') >= 0;
