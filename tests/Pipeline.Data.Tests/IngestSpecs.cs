@@ -162,4 +162,22 @@ public sealed class IngestSpecs : IDisposable
         Assert.Equal(1, summary.RejectsByReason[RejectReasons.EmptyFile]);
         Assert.Contains("nothing/*.jsonl", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task I_can_get_a_reject_for_invalid_utf8_in_csv_and_for_an_unknown_file_in_a_label_folder()
+    {
+        // Arrange
+        _repo.Write("data/a.csv", [.. "text,label\nok row,x\nbad "u8.ToArray(), 0xFF, .. ",x\n"u8.ToArray()]);
+        _repo.Write("data/labeled/x/1.eml", "Subject: hello\n\nbody text\n");
+        _repo.Write("data/labeled/x/2.pdf", "%PDF");
+
+        // Act
+        var csv = await _repo.IngestAsync(new SourceSpec { Path = "data/a.csv" });
+        var folder = await _repo.IngestAsync(new SourceSpec { Path = "data/labeled", Format = SourceFormat.Folder });
+
+        // Assert
+        Assert.Equal(1, csv.RejectsByReason[RejectReasons.InvalidUtf8]);
+        Assert.Equal(1, folder.RejectsByReason[RejectReasons.UnknownFormat]);
+        Assert.Equal("hello\nbody text", Assert.Single(Records()).Text);
+    }
 }

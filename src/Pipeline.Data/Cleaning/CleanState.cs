@@ -172,7 +172,7 @@ internal sealed class CleanState(int taskCount)
             ConflictingTexts = _conflictingTexts,
             NearDuplicateClustersKept = _clustersKept,
             NearDuplicateRowsKept = _clusterRowsKept,
-            LabelCounts = _labelCounts.ToDictionary(p => tasks[Array.IndexOf(_taskNames, p.Key)], p => p.Value, StringComparer.Ordinal),
+            LabelCounts = _labelCounts,
             Lengths = LengthStats.Of(_lengths),
         };
     }
