@@ -109,4 +109,29 @@ public sealed class FormatSpecs : IDisposable
         Assert.Equal(3, rows.Values.Select(r => r.Split).Distinct().Count());
         Assert.True(summary.LeakagePrevented > 0);
     }
+
+    [Fact]
+    public async Task I_can_see_in_the_summary_how_many_removed_duplicates_would_have_leaked_into_another_split()
+    {
+        // Arrange
+        var random = new Random(11);
+        var lines = new List<string>();
+        for (var pair = 0; pair < 40; pair++)
+        {
+            var text = string.Join(' ', Enumerable.Range(0, 40).Select(_ => $"w{random.Next(500)}"));
+            lines.Add(JsonSerializer.Serialize(new { id = $"p{pair}a", text, label = "shipping" }));
+            lines.Add(JsonSerializer.Serialize(new { id = $"p{pair}b", text = text + " again", label = "shipping" }));
+        }
+
+        _repo.Write("data/a.jsonl", string.Join('\n', lines) + "\n");
+        await _repo.IngestAsync(new SourceSpec { Path = "data/a.jsonl", IdField = "id" });
+        var clean = _repo.Clean();
+
+        // Act
+        var summary = _repo.Format(new SplitOptions { Salt = "leak", Validation = 0.25, Test = 0.25 });
+
+        // Assert
+        Assert.Equal(40, clean.RemovedByReason["near_duplicate"]);
+        Assert.InRange(summary.LeakageRemoved, 10, 39);
+    }
 }

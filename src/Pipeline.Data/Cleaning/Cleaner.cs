@@ -129,7 +129,7 @@ public static partial class Cleaner
             {
                 var keptRow = state.Origin(removal.Of);
                 var reject = Removed(record, removal.Reason == RejectReasons.ConflictingLabels ? "label" : "text", removal.Reason, removal.Detail + (removal.Of == candidate ? "" : $" Kept: {keptRow.Source}:{keptRow.Line}."))
-                    with { DuplicateOf = removal.Of == candidate ? null : state.RowId(removal.Of).ToString(CultureInfo.InvariantCulture) };
+                    with { DuplicateOf = removal.Of == candidate ? null : state.RowId(removal.Of).ToString(CultureInfo.InvariantCulture), RowId = state.RowId(candidate) };
                 RecordJson.Write(writer, removed, reject);
                 continue;
             }

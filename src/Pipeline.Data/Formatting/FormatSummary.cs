@@ -14,6 +14,9 @@ public sealed record FormatSummary
     /// <summary>Rows of near-duplicate clusters that their own key would have put in another split than their cluster's: leakage prevented.</summary>
     public long LeakagePrevented { get; init; }
 
+    /// <summary>Duplicates Clean removed whose own key would have put them in another split than the row kept: leakage found and removed.</summary>
+    public long LeakageRemoved { get; init; }
+
     /// <summary>Rows cut to <c>format.max_length</c>.</summary>
     public long Truncated { get; init; }
 }

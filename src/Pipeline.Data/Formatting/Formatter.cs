@@ -37,6 +37,7 @@ public static class Formatter
         var writers = splits.Select(s => new ShardWriter(staging.File(ShardFormat.FileName(s)), clean.Tasks.Count)).ToArray();
         var stats = splits.Select(_ => new SplitStats(clean.Tasks)).ToArray();
         long rows = 0, leakage = 0, truncated = 0;
+        var splitOf = new Dictionary<long, Split>();
         try
         {
             var labelIds = new int[clean.Tasks.Count];
@@ -45,6 +46,7 @@ public static class Formatter
                 cancellationToken.ThrowIfCancellationRequested();
                 rows++;
                 var split = assigner.Assign(record.Group);
+                splitOf[record.RowId] = split;
                 if (record.Group != record.RowId && assigner.Assign(record.RowId) != split)
                 {
                     leakage++;
@@ -79,6 +81,7 @@ public static class Formatter
             RowsIn = rows,
             Splits = splits.ToDictionary(s => s.ToString().ToLowerInvariant(), s => stats[(int)s].ToSummary(), StringComparer.Ordinal),
             LeakagePrevented = leakage,
+            LeakageRemoved = CountLeakageRemoved(Path.Combine(request.CleanDirectory, Cleaner.RemovedFile), splitOf, assigner),
             Truncated = truncated,
         };
         AtomicFile.WriteAllText(staging.File(LabelsFile), JsonSerializer.Serialize(labelMap, DataJson.Options));
@@ -95,6 +98,24 @@ public static class Formatter
     /// <summary>Reads <c>labels.json</c>.</summary>
     public static LabelMap ReadLabels(string outputDirectory) =>
         DataJson.Read<LabelMap>(Path.Combine(outputDirectory, LabelsFile), "Run Format first.");
+
+    private static long CountLeakageRemoved(string removedPath, Dictionary<long, Split> splitOf, SplitAssigner assigner)
+    {
+        long count = 0;
+        foreach (var line in File.ReadLines(removedPath))
+        {
+            using var row = JsonDocument.Parse(line);
+            var root = row.RootElement;
+            if (root.TryGetProperty("duplicate_of", out var of) && root.TryGetProperty("row_id", out var own)
+                && long.TryParse(of.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var keptId)
+                && splitOf.TryGetValue(keptId, out var keptSplit) && assigner.Assign(own.GetInt64()) != keptSplit)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
 
     private static object Manifest(FormatRequest request, CleanSummary clean, FormatSummary summary) => new
     {

@@ -69,6 +69,11 @@ public static class RecordJson
             writer.WriteString("duplicate_of", reject.DuplicateOf);
         }
 
+        if (reject.RowId is { } rowId)
+        {
+            writer.WriteNumber("row_id", rowId);
+        }
+
         writer.WriteEndObject();
         writer.Flush();
         stream.WriteByte((byte)'\n');

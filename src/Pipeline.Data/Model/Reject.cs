@@ -15,6 +15,9 @@ public sealed record Reject(string Source, long? Line, string? Field, string Rea
     /// <summary>For Clean's duplicates: the id (or row id) of the row that was kept.</summary>
     public string? DuplicateOf { get; init; }
 
+    /// <summary>For Clean's removed rows: the row's own row id (see <see cref="DataRecord.RowId"/>).</summary>
+    public long? RowId { get; init; }
+
     /// <summary>The longest excerpt kept, in characters.</summary>
     public const int ExcerptLength = 200;
 
