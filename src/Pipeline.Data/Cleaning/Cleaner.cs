@@ -28,7 +28,7 @@ public static partial class Cleaner
     /// <param name="ingestDirectory">Ingest's output folder.</param>
     /// <param name="outputDirectory">Usually <c>artifacts/clean</c>.</param>
     /// <param name="options">The <c>clean</c> section.</param>
-    /// <param name="declaredLabels">The optional <c>data.labels</c>.</param>
+    /// <param name="declaredLabels">The optional <c>data.labels</c>; checked for single-task data only.</param>
     /// <param name="cancellationToken">Cancels between rows.</param>
     /// <exception cref="LabelConflictException">Conflicting labels and <c>conflicts: fail</c>.</exception>
     public static CleanSummary Run(string ingestDirectory, string outputDirectory, CleanOptions options, IReadOnlyList<string>? declaredLabels, CancellationToken cancellationToken = default)
@@ -36,7 +36,8 @@ public static partial class Cleaner
         ArgumentNullException.ThrowIfNull(options);
         var ingest = Ingestor.ReadSummary(ingestDirectory);
         var input = Path.Combine(ingestDirectory, Ingestor.RecordsFile);
-        var labels = new LabelNormalizer(options, declaredLabels);
+        // data.labels is one flat set: it applies to single-task data only.
+        var labels = new LabelNormalizer(options, ingest.Tasks.Count == 1 ? declaredLabels : null);
         using var staging = new StagingDirectory(outputDirectory);
         var state = new CleanState(ingest.Tasks.Count);
         state.NameTasks(ingest.Tasks);

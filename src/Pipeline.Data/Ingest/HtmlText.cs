@@ -30,13 +30,12 @@ public static class HtmlText
             case HtmlNodeType.Text:
                 builder.Append(HtmlEntity.DeEntitize(((HtmlTextNode)node).Text));
                 return;
-            case HtmlNodeType.Element when node.Name is "script" or "style" or "head" && node.Name != "title":
-                if (node.Name == "head")
+            case HtmlNodeType.Element when node.Name is "script" or "style":
+                return;
+            case HtmlNodeType.Element when node.Name == "head":
+                foreach (var title in node.ChildNodes.Where(c => c.Name == "title"))
                 {
-                    foreach (var child in node.ChildNodes.Where(c => c.Name == "title"))
-                    {
-                        Append(child, builder);
-                    }
+                    Append(title, builder);
                 }
 
                 return;
