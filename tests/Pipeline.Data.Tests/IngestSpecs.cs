@@ -180,4 +180,21 @@ public sealed class IngestSpecs : IDisposable
         Assert.Equal(1, folder.RejectsByReason[RejectReasons.UnknownFormat]);
         Assert.Equal("hello\nbody text", Assert.Single(Records()).Text);
     }
+
+    [Fact]
+    public async Task I_can_ingest_with_a_recursive_glob_twice_without_reading_my_own_outputs_or_hidden_folders()
+    {
+        // Arrange
+        _repo.Write("data/x/a.jsonl", "{\"text\":\"first text\",\"label\":\"x\"}\n");
+        _repo.Write(".git/objects/b.jsonl", "{\"text\":\"hidden text\",\"label\":\"x\"}\n");
+        var spec = new SourceSpec { Path = "**/*.jsonl" };
+        await _repo.IngestAsync(spec);
+
+        // Act
+        var summary = await _repo.IngestAsync(spec);
+
+        // Assert
+        Assert.Equal(["data/x/a.jsonl"], summary.Files);
+        Assert.Equal(1, summary.Accepted);
+    }
 }

@@ -38,7 +38,11 @@ public static class Ingestor
             throw new DataException($"Source '{odd.Path}' yields tasks [{string.Join(", ", odd.Tasks)}] but '{options.Sources[0].Path}' yields [{string.Join(", ", tasks)}]. Every source must have the same label fields.");
         }
 
-        var files = SourceResolver.Resolve(options.RepositoryRoot, options.Sources, options.ExtraRoots);
+        // Never read the pipeline's own outputs back in (a glob such as **/*.jsonl would match them).
+        var artifacts = Path.GetDirectoryName(Path.GetFullPath(options.OutputDirectory))! + Path.DirectorySeparatorChar;
+        var files = SourceResolver.Resolve(options.RepositoryRoot, options.Sources, options.ExtraRoots)
+            .Where(f => !f.FullPath.StartsWith(artifacts, StringComparison.Ordinal))
+            .ToList();
         if (files.Count == 0)
         {
             throw new DataException($"No file matches the data.sources globs ({string.Join(", ", options.Sources.Select(s => s.Path))}) under '{options.RepositoryRoot}'. Check the paths in pipeline.yaml.");

@@ -24,7 +24,8 @@ internal static class Glob
                     next.Add(dir);
                     if (Directory.Exists(dir))
                     {
-                        next.AddRange(Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories));
+                        next.AddRange(Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories)
+                            .Where(d => !Path.GetRelativePath(dir, d).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.'))));
                     }
                 }
                 else if (!Directory.Exists(dir))
