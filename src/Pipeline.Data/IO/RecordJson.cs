@@ -99,6 +99,16 @@ public static class RecordJson
         }
     }
 
+    private static int Property(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("id"u8) ? 0
+        : reader.ValueTextEquals("text"u8) ? 1
+        : reader.ValueTextEquals("source"u8) ? 2
+        : reader.ValueTextEquals("line"u8) ? 3
+        : reader.ValueTextEquals("row_id"u8) ? 4
+        : reader.ValueTextEquals("group"u8) ? 5
+        : reader.ValueTextEquals("labels"u8) ? 6
+        : -1;
+
     private static DataRecord Parse(ReadOnlySpan<byte> line, List<string> labels, string path, long lineNumber)
     {
         var reader = new Utf8JsonReader(line);
@@ -110,17 +120,17 @@ public static class RecordJson
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString();
+                var property = Property(ref reader);
                 reader.Read();
-                switch (name)
+                switch (property)
                 {
-                    case "id": id = reader.TokenType == JsonTokenType.Null ? null : reader.GetString(); break;
-                    case "text": text = reader.GetString(); break;
-                    case "source": source = reader.GetString(); break;
-                    case "line": sourceLine = reader.GetInt64(); break;
-                    case "row_id": rowId = reader.GetInt64(); break;
-                    case "group": group = reader.GetInt64(); break;
-                    case "labels":
+                    case 0: id = reader.TokenType == JsonTokenType.Null ? null : reader.GetString(); break;
+                    case 1: text = reader.GetString(); break;
+                    case 2: source = reader.GetString(); break;
+                    case 3: sourceLine = reader.GetInt64(); break;
+                    case 4: rowId = reader.GetInt64(); break;
+                    case 5: group = reader.GetInt64(); break;
+                    case 6:
                         while (reader.Read() && reader.TokenType == JsonTokenType.String)
                         {
                             labels.Add(reader.GetString()!);
