@@ -25,7 +25,9 @@ public sealed class PipelineConfigSpecs
         Assert.Equal("id", source.Id);
         Assert.Null(options.Data.Labels);
         Assert.Equal(UnicodeNormalization.Nfkc, options.Clean.Unicode);
-        Assert.Empty(options.Clean.LabelAliases);
+        Assert.Equal(
+            new Dictionary<string, string> { ["shiping"] = "shipping", ["account-access"] = "account_access", ["tech_issue"] = "technical_issue" },
+            options.Clean.LabelAliases);
         Assert.Equal(0.9, options.Clean.NearDuplicates.Threshold);
         Assert.Equal(LabelConflictPolicy.Majority, options.Clean.Conflicts);
         Assert.Equal(0.2, options.Split.Test);

@@ -2,13 +2,32 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Configuration;
 using Pipeline.Data;
 using Pipeline.Data.Cleaning;
+using Pipeline.Stages.Incremental;
 
 namespace Pipeline.Stages.Data;
 
 /// <summary>Clean: normalises, deduplicates and checks labels of <c>artifacts/ingest</c> into <c>artifacts/clean</c>.</summary>
-internal sealed partial class CleanStage : IStage
+internal sealed partial class CleanStage : IIncrementalStage
 {
     public string Name => StageNames.Clean;
+
+    /// <summary>Reads <c>ingest</c>, the clean section and the declared labels; writes <c>clean</c>.</summary>
+    public StageDeclaration DeclareInputsAndOutputs(StageSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var config = PipelineConfig.Load(settings.ResolvedConfigPath, overrides: settings.Overrides);
+        return new StageDeclaration
+        {
+            Inputs =
+            [
+                StageInput.Artifacts("ingest"),
+                StageInputs.Config("clean", config.Clean),
+                StageInputs.Config("data.labels", config.Data.Labels),
+                StageInputs.Code(typeof(Cleaner).Assembly),
+            ],
+            Outputs = ["clean"],
+        };
+    }
 
     public Task RunAsync(StageSettings settings, ILogger logger, CancellationToken cancellationToken)
     {

@@ -6,13 +6,38 @@ using Pipeline.Data.Formatting;
 using Pipeline.Data.Ingest;
 using Pipeline.Data.Reporting;
 using Pipeline.Data.Tokenization;
+using Pipeline.Stages.Incremental;
 
 namespace Pipeline.Stages.Data;
 
 /// <summary>Format: splits, tokenises and shards <c>artifacts/clean</c> into <c>artifacts/format</c>, then writes the data-quality report.</summary>
-internal sealed partial class FormatStage : IStage
+internal sealed partial class FormatStage : IIncrementalStage
 {
     public string Name => StageNames.Format;
+
+    /// <summary>Reads <c>clean</c> (and <c>ingest</c>'s summary for the report), the split, format and model sections; writes <c>format</c> and <c>data</c>.</summary>
+    public StageDeclaration DeclareInputsAndOutputs(StageSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var config = PipelineConfig.Load(settings.ResolvedConfigPath, overrides: settings.Overrides);
+        List<StageInput> inputs =
+        [
+            StageInput.Artifacts("clean"),
+            StageInput.Artifacts("ingest/summary.json"),
+            StageInputs.Config("split", config.Split),
+            StageInputs.Config("format", config.Format),
+            StageInputs.Config("model.base", config.Model.Base),
+            StageInputs.Code(typeof(Formatter).Assembly),
+        ];
+        var baseFolder = Path.GetFullPath(config.Model.Base, settings.RepositoryRoot);
+        if (Directory.Exists(baseFolder))
+        {
+            // A model folder in the repository: its vocabulary decides the token ids.
+            inputs.Add(StageInput.Files(Path.Combine(baseFolder, "vocab.txt")));
+        }
+
+        return new StageDeclaration { Inputs = inputs, Outputs = ["format", "data"] };
+    }
 
     public Task RunAsync(StageSettings settings, ILogger logger, CancellationToken cancellationToken)
     {

@@ -3,13 +3,26 @@ using Pipeline.Configuration;
 using Pipeline.Data;
 using Pipeline.Data.Ingest;
 using Pipeline.Data.Sources;
+using Pipeline.Stages.Incremental;
 
 namespace Pipeline.Stages.Data;
 
 /// <summary>Ingest: reads <c>data.sources</c> (and <c>--source</c> folders) into <c>artifacts/ingest</c>.</summary>
-internal sealed partial class IngestStage : IStage
+internal sealed partial class IngestStage : IIncrementalStage
 {
     public string Name => StageNames.Ingest;
+
+    /// <summary>Reads the source files (repository globs and <c>--source</c> folders) and the data section; writes <c>ingest</c>.</summary>
+    public StageDeclaration DeclareInputsAndOutputs(StageSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var config = PipelineConfig.Load(settings.ResolvedConfigPath, overrides: settings.Overrides);
+        List<StageInput> inputs = [StageInputs.Config("data", config.Data), StageInputs.Code(typeof(Ingestor).Assembly)];
+        inputs.AddRange(config.Data.Sources.Select(source => StageInput.Files(source.Path)));
+        inputs.AddRange(settings.SourceDirectories.Select(StageInput.Files));
+        inputs.Add(StageInput.Value("strict", settings.Strict ? "true" : "false"));
+        return new StageDeclaration { Inputs = inputs, Outputs = ["ingest"] };
+    }
 
     public async Task RunAsync(StageSettings settings, ILogger logger, CancellationToken cancellationToken)
     {
