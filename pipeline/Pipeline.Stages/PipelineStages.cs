@@ -8,26 +8,29 @@ public static class PipelineStages
 {
     private static readonly Dictionary<string, IStage> Catalog = new(StringComparer.OrdinalIgnoreCase)
     {
-        [StageNames.Ingest] = new PendingStage(StageNames.Ingest, "issue #3 (data stages)"),
-        [StageNames.Clean] = new PendingStage(StageNames.Clean, "issue #3 (data stages)"),
-        [StageNames.Format] = new PendingStage(StageNames.Format, "issue #3 (data stages)"),
+        [StageNames.Ingest] = new Data.IngestStage(),
+        [StageNames.Clean] = new Data.CleanStage(),
+        [StageNames.Format] = new Data.FormatStage(),
         [StageNames.Train] = new PendingStage(StageNames.Train, "issue #4 (training)"),
         [StageNames.Evaluate] = new PendingStage(StageNames.Evaluate, "issue #5 (evaluate and gate)"),
         [StageNames.Register] = new PendingStage(StageNames.Register, "issue #6 (register)"),
     };
 
-    /// <summary>Runs the stage called <paramref name="stageName"/>.</summary>
+    /// <summary>The stage called <paramref name="stageName"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">No stage has that name.</exception>
+    public static IStage Get(string stageName) =>
+        Catalog.TryGetValue(stageName, out var stage)
+            ? stage
+            : throw new ArgumentException($"Unknown stage '{stageName}'. Stages: {string.Join(", ", StageNames.All)}.", nameof(stageName));
+
+    /// <summary>Runs the stage called <paramref name="stageName"/>, whatever its inputs.</summary>
     /// <exception cref="ArgumentException">No stage has that name.</exception>
     /// <exception cref="PipelineException">The stage failed; the message says why.</exception>
     public static async Task RunAsync(string stageName, StageSettings settings, ILogger logger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(logger);
-        if (!Catalog.TryGetValue(stageName, out var stage))
-        {
-            throw new ArgumentException($"Unknown stage '{stageName}'. Stages: {string.Join(", ", StageNames.All)}.", nameof(stageName));
-        }
-
+        var stage = Get(stageName);
         using var scope = logger.BeginScope(stage.Name);
         await stage.RunAsync(settings, logger, cancellationToken).ConfigureAwait(false);
     }

@@ -21,6 +21,9 @@ public sealed record StageSettings
     /// <summary>Fail Ingest on any rejected record instead of keeping it in the rejects file.</summary>
     public bool Strict { get; init; }
 
+    /// <summary>Let Register record a model trained from a working tree with uncommitted changes.</summary>
+    public bool AllowDirty { get; init; }
+
     /// <summary>Local folders outside the repository to ingest as well (<c>--source</c>).</summary>
     public IReadOnlyList<string> SourceDirectories { get; init; } = [];
 
