@@ -1,31 +1,27 @@
-using Pipeline.Benchmarks;
+using System.Globalization;
 using Pipeline.Benchmarks.Data;
 
+// ./build.sh Benchmark --suite data [--rows N]; run directly: dotnet run -c Release --project tests/Pipeline.Benchmarks -- --suite data
 var suite = Arg("--suite") ?? "data";
-var rows = int.Parse(Arg("--rows") ?? "1000000", System.Globalization.CultureInfo.InvariantCulture);
-var work = Path.GetFullPath(Arg("--out") ?? Path.Combine("artifacts", "benchmarks"));
+var rows = int.Parse(Arg("--rows") ?? "1000000", CultureInfo.InvariantCulture);
+var work = Path.GetFullPath(Arg("--out") ?? Path.Combine("artifacts", "benchmarks", suite));
 Directory.CreateDirectory(work);
-var jsonl = Path.Combine(work, $"tickets-{rows}.jsonl");
-var csv = Path.Combine(work, $"tickets-{rows}.csv");
-if (!File.Exists(jsonl))
-{
-    SyntheticTickets.Write(jsonl, csv, rows);
-}
 
-var duck = DuckDbPeer.Run(jsonl, Path.Combine(work, "duckdb.parquet"));
-Console.WriteLine($"duckdb: {duck.Rows} rows out in {duck.Elapsed.TotalSeconds:F2}s = {rows / duck.Elapsed.TotalSeconds:F0} rows/s, peak {PeakMemory.Bytes() / 1e6:F0} MB");
-var vocab = Arg("--vocab");
-if (vocab is not null)
+return (suite, Arg("--part")) switch
 {
-    using var hf = new HfTokenizerPeer(vocab, work, 128);
-    var texts = File.ReadLines(jsonl).Take(20000).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("text").GetString()!).ToList();
-    var m = hf.Measure(texts);
-    Console.WriteLine($"hf tokenizers: {m.TextsPerSecond:F0} texts/s, {m.Tokens} tokens; {string.Join(",", hf.Encode("Hello world, café!"))}");
-}
+    ("data", null) => await DataSuite.RunAsync(work, rows),
+    ("data", { } part) => await DataSuite.RunPartInProcessAsync(part, work, rows),
+    _ => Fail($"unknown suite '{suite}'. Suites: data"),
+};
 
 string? Arg(string name)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
-_ = suite;
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}
