@@ -35,6 +35,9 @@ internal static class TinyBert
     /// <summary>Same shape and bit-identical values.</summary>
     public static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
+    /// <summary>A bool [n] tensor, e.g. which rows carry a task's label.</summary>
+    public static Tensor Flags(params bool[] values) => tensor(values);
+
     public static string TempFolder()
     {
         var path = Path.Combine(Path.GetTempPath(), "pipeline-model-tests", Guid.NewGuid().ToString("N"));
