@@ -10,13 +10,15 @@ namespace Pipeline.Training.Loading;
 /// </summary>
 public static class StateDictLoader
 {
+    private const string BertPrefix = "bert.";
+
     /// <summary>Checkpoint keys that a BERT encoder does not use and that are skipped without complaint.</summary>
     private static readonly string[] IgnoredPrefixes = ["pooler.", "cls.", "embeddings.position_ids"];
 
     /// <summary>
-    /// Copies <paramref name="tensors"/> into <paramref name="module"/>'s state. Keys may carry a
-    /// <c>bert.</c> prefix (Hugging Face task models); <c>pooler.*</c>, <c>cls.*</c> and
-    /// <c>embeddings.position_ids</c> are ignored. Values are converted to the module's dtype.
+    /// Copies <paramref name="tensors"/> into <paramref name="module"/>'s state. When the module is a
+    /// bare encoder, keys may carry a <c>bert.</c> prefix (Hugging Face task models) and
+    /// <c>pooler.*</c>, <c>cls.*</c> and <c>embeddings.position_ids</c> are ignored. Values are converted to the module's dtype.
     /// </summary>
     /// <param name="module">The module to fill.</param>
     /// <param name="tensors">Checkpoint tensors by name (not disposed here).</param>
@@ -26,8 +28,9 @@ public static class StateDictLoader
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(tensors);
-        var given = Normalize(tensors);
         var expected = module.state_dict();
+        var isBareEncoder = !expected.Keys.Any(k => k.StartsWith(BertPrefix, StringComparison.Ordinal));
+        var given = isBareEncoder ? NormalizeForEncoder(tensors) : new Dictionary<string, Tensor>(tensors, StringComparer.Ordinal);
         var missing = expected.Keys.Where(k => !given.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         var unexpected = given.Keys.Where(k => !expected.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         var misShaped = expected
@@ -48,12 +51,12 @@ public static class StateDictLoader
         }
     }
 
-    private static Dictionary<string, Tensor> Normalize(IReadOnlyDictionary<string, Tensor> tensors)
+    private static Dictionary<string, Tensor> NormalizeForEncoder(IReadOnlyDictionary<string, Tensor> tensors)
     {
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (key, value) in tensors)
         {
-            var name = key.StartsWith("bert.", StringComparison.Ordinal) ? key["bert.".Length..] : key;
+            var name = key.StartsWith(BertPrefix, StringComparison.Ordinal) ? key[BertPrefix.Length..] : key;
             if (!IgnoredPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
             {
                 result[name] = value;
