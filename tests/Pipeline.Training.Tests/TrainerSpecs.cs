@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Training.Heads;
+using Pipeline.Training.Lora;
 using Pipeline.Training.Training;
 using static TorchSharp.torch;
 
@@ -156,6 +157,53 @@ public sealed class TrainerSpecs : IDisposable
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new TrainOptions { WarmupRatio = 1.5 });
         Assert.Contains("within [0, 1)", error.Message, StringComparison.Ordinal);
         Assert.Equal("WarmupRatio", error.ParamName);
+    }
+
+    [Fact]
+    public void A_linear_probe_trains_only_the_head_on_cached_features()
+    {
+        // Arrange
+        var (train, validation) = Data(seed: 6);
+        using var model = NewClassifier();
+        var trainable = Techniques.Prepare(model, TrainingTechnique.Head);
+        var encoderBefore = model.Encoder.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+
+        // Act
+        var result = LinearProbe.Fit(model, train, validation, new LinearProbeOptions { Epochs = 60, BatchSize = 16, LearningRate = 5e-2 }, NullLogger.Instance);
+
+        // Assert
+        Assert.Equal((32 * 3) + 3, trainable);
+        Assert.True(result.BestMacroF1 > 0.8, $"probe macro-F1 {result.BestMacroF1}");
+        foreach (var (name, before) in encoderBefore)
+        {
+            Assert.True(TinyBert.Same(before, model.Encoder.state_dict()[name]), $"{name} changed");
+        }
+
+        var validated = new Trainer(Fast, NullLogger.Instance).Validate(model, validation);
+        Assert.Equal(result.BestMacroF1, validated.MacroF1, 6);
+    }
+
+    [Fact]
+    public void LoRA_fine_tuning_through_the_trainer_leaves_the_base_weights_untouched()
+    {
+        // Arrange
+        var (train, validation) = Data(seed: 7);
+        using var model = NewClassifier();
+        var before = model.Encoder.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        Techniques.Prepare(model, TrainingTechnique.Lora, new LoraOptions { Rank = 4, TargetModules = ["query", "value"] });
+
+        // Act
+        var result = new Trainer(Fast with { CheckpointEverySteps = 0 }, NullLogger.Instance).Fit(model, train, validation, _dir);
+
+        // Assert
+        Assert.True(result.TrainableParameters < result.TotalParameters / 5);
+        var after = model.Encoder.state_dict();
+        foreach (var (name, tensor) in before)
+        {
+            Assert.True(TinyBert.Same(tensor, after[name]), $"{name} changed");
+        }
+
+        Assert.Contains(after, kv => kv.Key.EndsWith("lora_B.weight", StringComparison.Ordinal) && kv.Value.abs().sum().item<float>() > 0);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

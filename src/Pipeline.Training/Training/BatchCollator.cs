@@ -28,6 +28,13 @@ internal static class BatchCollator
             real += row.Count;
         }
 
+        var labels = Labels(examples, rows, tasks, device);
+        return new(tensor(ids, [rows.Length, longest], device: device), tensor(mask, [rows.Length, longest], device: device), labels, real);
+    }
+
+    /// <summary>Labels per task for <paramref name="rows"/>, with the presence mask for rows lacking a task's label.</summary>
+    public static Dictionary<string, TaskLabels> Labels(IReadOnlyList<TrainingExample> examples, int[] rows, IReadOnlyList<TaskHeadSpec> tasks, Device device)
+    {
         var labels = new Dictionary<string, TaskLabels>(StringComparer.Ordinal);
         foreach (var task in tasks)
         {
@@ -65,6 +72,6 @@ internal static class BatchCollator
             }
         }
 
-        return new(tensor(ids, [rows.Length, longest], device: device), tensor(mask, [rows.Length, longest], device: device), labels, real);
+        return labels;
     }
 }
