@@ -69,6 +69,21 @@ public sealed record TaskHeadSpec
         }
     }
 
+    /// <summary>Optional label names, index = class id (the label map). When given, one per label.</summary>
+    public IReadOnlyList<string>? LabelNames
+    {
+        get;
+        init
+        {
+            if (value is not null && value.Count != NumLabels)
+            {
+                throw new ArgumentException($"Task '{Name}' has {NumLabels} labels but {value.Count} label names.", nameof(LabelNames));
+            }
+
+            field = value;
+        }
+    }
+
     /// <summary>The thresholds to use: <see cref="Thresholds"/> or 0.5 for each label.</summary>
     public float[] EffectiveThresholds()
     {
