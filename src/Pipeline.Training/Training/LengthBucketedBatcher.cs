@@ -14,7 +14,7 @@ public static class LengthBucketedBatcher
         ArgumentNullException.ThrowIfNull(lengths);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(bucketBatches, 1);
-        var random = new Random(HashCode.Combine(seed, epoch, 0x5eed));
+        var random = new Random(StableSeed.Combine(seed, epoch, 0x5eed));
         var order = Enumerable.Range(0, lengths.Count).ToArray();
         random.Shuffle(order);
         var batches = new List<int[]>();

@@ -61,6 +61,9 @@ public sealed record TrainOptions
     /// <summary>Examples per length bucket: this many batches are sorted by length together. Default 50; within [1, 10000].</summary>
     public int BucketBatches { get; init => field = InRange(value, 1, 10_000, nameof(BucketBatches)); } = 50;
 
+    /// <summary>Multitask only: draw each batch from one task's rows by mixture weights or temperature. Default none (batches mix all rows).</summary>
+    public TaskSampling? TaskSampling { get; init; }
+
     /// <summary>Log one line every N optimizer steps. Default 10; within [1, +Inf).</summary>
     public int LogEverySteps { get; init => field = InRange(value, 1, int.MaxValue, nameof(LogEverySteps)); } = 10;
 

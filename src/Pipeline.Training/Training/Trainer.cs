@@ -61,6 +61,7 @@ public sealed partial class Trainer
         var device = model.parameters().First().device;
         var padId = model.Encoder.Config.PadTokenId;
         var lengths = train.Select(e => e.InputIds.Count).ToArray();
+        var rowTasks = train.Select(e => (IReadOnlyCollection<string>)e.Labels.Keys.ToArray()).ToArray();
         var batchesPerEpoch = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
         var stepsPerEpoch = (batchesPerEpoch + _options.GradientAccumulation - 1) / _options.GradientAccumulation;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
@@ -84,7 +85,9 @@ public sealed partial class Trainer
         var history = new List<MetricRecord>(state.History);
         for (var epoch = state.Epoch; epoch < _options.Epochs && !state.StoppedEarly; epoch++)
         {
-            var batches = LengthBucketedBatcher.Batches(lengths, _options.BatchSize, _options.BucketBatches, _options.Seed, epoch);
+            var batches = _options.TaskSampling is { } sampling && model.Tasks.Count > 1
+                ? MultitaskBatcher.Batches(lengths, rowTasks, sampling, _options.BatchSize, _options.BucketBatches, _options.Seed, epoch)
+                : LengthBucketedBatcher.Batches(lengths, _options.BatchSize, _options.BucketBatches, _options.Seed, epoch);
             model.train();
             var first = epoch == state.Epoch ? state.NextBatch : 0;
             for (var b = first; b < batches.Count; b++)
