@@ -78,7 +78,7 @@ public static class TrainBenchmark
 
         model.train();
         using var optimizer = optim.AdamW(model.parameters().Where(p => p.requires_grad), lr: 1e-5);
-        using var ids = randint(1000, options.VocabSize, [options.Batch, options.Length]);
+        using var ids = randint(Math.Min(1000, options.VocabSize / 2), options.VocabSize, [options.Batch, options.Length]);
         using var mask = ones(options.Batch, options.Length, dtype: ScalarType.Int64);
         using var targets = randint(0, 8, [options.Batch]);
         using var present = ones(options.Batch, dtype: ScalarType.Bool);
