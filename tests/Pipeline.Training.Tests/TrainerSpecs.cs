@@ -206,6 +206,34 @@ public sealed class TrainerSpecs : IDisposable
         Assert.Contains(after, kv => kv.Key.EndsWith("lora_B.weight", StringComparison.Ordinal) && kv.Value.abs().sum().item<float>() > 0);
     }
 
+    [Fact]
+    public void LoRA_checkpoints_hold_only_trainable_weights_and_refuse_to_resume_on_a_different_base()
+    {
+        // Arrange
+        var (train, validation) = Data(seed: 8);
+        var lora = new LoraOptions { Rank = 2, TargetModules = ["query"] };
+        using (var model = NewClassifier())
+        {
+            Techniques.Prepare(model, TrainingTechnique.Lora, lora);
+            using var cts = new CancellationTokenSource();
+            Assert.Throws<OperationCanceledException>(() =>
+                new Trainer(Fast, NullLogger.Instance).Fit(model, train, validation, _dir, new StopAt(4, cts), cts.Token));
+        }
+
+        using var otherBase = NewClassifier(seed: 23);
+        Techniques.Prepare(otherBase, TrainingTechnique.Lora, lora);
+
+        // Act
+        var error = Assert.Throws<Models.ModelLoadException>(() => new Trainer(Fast, NullLogger.Instance).Fit(otherBase, train, validation, _dir));
+
+        // Assert
+        var checkpoint = Directory.GetDirectories(_dir, "checkpoint-*").Single();
+        var tensors = TorchSharp.PyBridge.Safetensors.LoadStateDict(Path.Combine(checkpoint, "model.safetensors"));
+        Assert.All(tensors.Keys, k => Assert.True(k.Contains(".lora_", StringComparison.Ordinal) || k.StartsWith("heads.", StringComparison.Ordinal), k));
+        Assert.Equal((2 * 2) + 2, tensors.Count);
+        Assert.Contains("frozen weights", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static TextClassifier NewClassifier(int seed = 17)

@@ -71,9 +71,18 @@ internal sealed class CheckpointStore
             return null;
         }
 
+        var state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(latest, StateFile)), JsonOptions)!;
+        var fingerprint = FrozenFingerprint(model);
+        if (!string.Equals(state.FrozenFingerprint, fingerprint, StringComparison.Ordinal))
+        {
+            throw new ModelLoadException(
+                $"Cannot resume from '{latest}': its frozen weights ({state.FrozenFingerprint}) differ from this model's ({fingerprint}). " +
+                "Resume with the same base model and technique, or delete the checkpoint folder to start over.");
+        }
+
         LoadWeights(model, Path.Combine(latest, ModelFile));
         optimizer.load_state_dict(Path.Combine(latest, OptimizerFile));
-        return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(latest, StateFile)), JsonOptions);
+        return state;
     }
 
     public void SaveBest(nn.Module model)
@@ -94,10 +103,29 @@ internal sealed class CheckpointStore
         return true;
     }
 
+    /// <summary>
+    /// A fingerprint of the frozen parameters (their count and sum): a checkpoint of a LoRA or
+    /// head-only run holds only trainable weights, so resume checks that the frozen base is the same.
+    /// </summary>
+    public static string FrozenFingerprint(nn.Module model)
+    {
+        using var scope = NewDisposeScope();
+        var frozen = model.named_parameters().Where(p => !p.parameter.requires_grad).ToList();
+        var sum = frozen.Sum(p => p.parameter.detach().to_type(ScalarType.Float64).sum().item<double>());
+        return string.Create(CultureInfo.InvariantCulture, $"{frozen.Count}:{frozen.Sum(p => p.parameter.numel())}:{sum:R}");
+    }
+
+    /// <summary>The tensors a checkpoint needs: every parameter that trains (all of them for full fine-tuning).</summary>
+    private static Dictionary<string, Tensor> TrainableState(nn.Module model)
+    {
+        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToHashSet(StringComparer.Ordinal);
+        return model.state_dict().Where(kv => trainable.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+    }
+
     private static void SaveWeights(nn.Module model, string path)
     {
         using var scope = NewDisposeScope();
-        var state = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous(), StringComparer.Ordinal);
+        var state = TrainableState(model).ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous(), StringComparer.Ordinal);
         AtomicFile.Write(path, tmp => Safetensors.SaveStateDict(tmp, state));
     }
 
@@ -106,7 +134,7 @@ internal sealed class CheckpointStore
         var tensors = Safetensors.LoadStateDict(path);
         try
         {
-            StateDictLoader.Load(model, tensors, path);
+            StateDictLoader.Load(new Lora.AdapterHolder(TrainableState(model)), tensors, path);
         }
         finally
         {

@@ -191,7 +191,12 @@ public sealed partial class Trainer
     private static void Checkpoint(CheckpointStore store, TextClassifier model, OptimizerHelper optimizer, TrainerState state, List<MetricRecord> history)
     {
         using var rng = random.get_rng_state();
-        var withRng = state with { RngState = Convert.ToBase64String(rng.data<byte>().ToArray()), History = history.ToList() };
+        var withRng = state with
+        {
+            RngState = Convert.ToBase64String(rng.data<byte>().ToArray()),
+            FrozenFingerprint = CheckpointStore.FrozenFingerprint(model),
+            History = history.ToList(),
+        };
         store.Save(model, optimizer, withRng);
     }
 }

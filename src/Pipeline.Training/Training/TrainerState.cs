@@ -21,6 +21,9 @@ internal sealed record TrainerState
     /// <summary>libtorch's CPU generator state (dropout), base64.</summary>
     public string RngState { get; init; } = "";
 
+    /// <summary>Count and sum of the frozen parameters, checked on resume (see CheckpointStore.FrozenFingerprint).</summary>
+    public string FrozenFingerprint { get; init; } = "";
+
     public IReadOnlyList<MetricRecord> History { get; init; } = [];
 }
 
