@@ -77,7 +77,8 @@ public static class ClassifierFolder
         try
         {
             var heads = model.state_dict().Where(kv => kv.Key.StartsWith("heads.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-            StateDictLoader.Load(new Lora.AdapterHolder(heads), tensors, headsPath);
+            using var subset = new StateSubset(heads);
+            StateDictLoader.Load(subset, tensors, headsPath);
         }
         finally
         {

@@ -117,7 +117,7 @@ public static class LoraAdapters
         try
         {
             var target = AdapterState(encoder);
-            var holder = new AdapterHolder(target);
+            using var holder = new StateSubset(target);
             StateDictLoader.Load(holder, loaded, weightsPath);
         }
         finally

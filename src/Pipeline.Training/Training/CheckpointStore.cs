@@ -134,7 +134,8 @@ internal sealed class CheckpointStore
         var tensors = Safetensors.LoadStateDict(path);
         try
         {
-            StateDictLoader.Load(new Lora.AdapterHolder(TrainableState(model)), tensors, path);
+            using var subset = new StateSubset(TrainableState(model));
+            StateDictLoader.Load(subset, tensors, path);
         }
         finally
         {

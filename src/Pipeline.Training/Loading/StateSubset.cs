@@ -1,14 +1,14 @@
 using static TorchSharp.torch;
 
-namespace Pipeline.Training.Lora;
+namespace Pipeline.Training.Loading;
 
-/// <summary>A module whose state is exactly the given tensors, so the checked loader can fill an adapter subset.</summary>
-internal sealed class AdapterHolder : nn.Module
+/// <summary>A module whose state is exactly the given tensors (views of another module's), so the checked loader can fill a subset: an adapter, the heads, the trainable weights.</summary>
+internal sealed class StateSubset : nn.Module
 {
     private readonly Dictionary<string, Tensor> _tensors;
 
-    public AdapterHolder(Dictionary<string, Tensor> tensors)
-        : base(nameof(AdapterHolder))
+    public StateSubset(Dictionary<string, Tensor> tensors)
+        : base(nameof(StateSubset))
     {
         _tensors = tensors;
     }
