@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipeline.Benchmarks.Data;
+using Pipeline.Benchmarks.Train;
 
 // ./build.sh Benchmark --suite data [--rows N]; run directly: dotnet run -c Release --project tests/Pipeline.Benchmarks -- --suite data
 var suite = Arg("--suite") ?? "data";
@@ -11,7 +12,8 @@ return (suite, Arg("--part")) switch
 {
     ("data", null) => await DataSuite.RunAsync(work, rows),
     ("data", { } part) => await DataSuite.RunPartInProcessAsync(part, work, rows),
-    _ => Fail($"unknown suite '{suite}'. Suites: data"),
+    ("train", _) => TrainSuite.Run(int.Parse(Arg("--steps") ?? "5", CultureInfo.InvariantCulture)),
+    _ => Fail($"unknown suite '{suite}'. Suites: data, train"),
 };
 
 string? Arg(string name)
