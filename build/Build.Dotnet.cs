@@ -28,17 +28,23 @@ internal sealed partial class Build
                 Directory.Delete(TestResultsDirectory, recursive: true);
             }
 
+            // One dotnet test per test project, each writing <Project>.trx: TRX files named by
+            // timestamp can collide when two projects finish in the same second.
             ProcessException? failure = null;
-            try
+            foreach (var project in TestProjects)
             {
-                await DotNetTasks.DotNetAsync(
-                    ["test", Solution, "--no-build", "-nologo", "-c", Configuration.ToString(), "--logger", "trx", "--results-directory", TestResultsDirectory],
-                    RootDirectory,
-                    cancellationToken: Cancellation).ConfigureAwait(false);
-            }
-            catch (ProcessException exception)
-            {
-                failure = exception;
+                try
+                {
+                    await DotNetTasks.DotNetAsync(
+                        ["test", project, "--no-build", "-nologo", "-c", Configuration.ToString(),
+                         "--logger", $"trx;LogFileName={Path.GetFileNameWithoutExtension(project)}.trx", "--results-directory", TestResultsDirectory],
+                        RootDirectory,
+                        cancellationToken: Cancellation).ConfigureAwait(false);
+                }
+                catch (ProcessException exception)
+                {
+                    failure ??= exception;
+                }
             }
 
             var (passed, failed, skipped) = CountTestResults();
@@ -53,6 +59,10 @@ internal sealed partial class Build
                 throw new ProcessException($"No test ran: no TRX file in {TestResultsDirectory} counted an executed test.");
             }
         });
+
+    /// <summary>The test projects: every <c>tests/*/*.Tests.csproj</c>, in name order.</summary>
+    private IEnumerable<string> TestProjects =>
+        Directory.EnumerateFiles(RootDirectory / "tests", "*.Tests.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
 
     /// <summary>Sums the <c>Counters</c> of every TRX file under the test-results folder.</summary>
     private (int Passed, int Failed, int Skipped) CountTestResults()
@@ -74,7 +84,8 @@ internal sealed partial class Build
             int Count(string name) => int.Parse(counters.Attribute(name)?.Value ?? "0", CultureInfo.InvariantCulture);
             passed += Count("passed");
             failed += Count("failed") + Count("error") + Count("timeout") + Count("aborted");
-            skipped += Count("notExecuted");
+            // xunit's skipped tests are in total but not in executed.
+            skipped += Count("total") - Count("executed") + Count("notExecuted");
         }
 
         return (passed, failed, skipped);

@@ -8,9 +8,9 @@ public static class PipelineStages
 {
     private static readonly Dictionary<string, IStage> Catalog = new(StringComparer.OrdinalIgnoreCase)
     {
-        [StageNames.Ingest] = new PendingStage(StageNames.Ingest, "issue #3 (data stages)"),
-        [StageNames.Clean] = new PendingStage(StageNames.Clean, "issue #3 (data stages)"),
-        [StageNames.Format] = new PendingStage(StageNames.Format, "issue #3 (data stages)"),
+        [StageNames.Ingest] = new Data.IngestStage(),
+        [StageNames.Clean] = new Data.CleanStage(),
+        [StageNames.Format] = new Data.FormatStage(),
         [StageNames.Train] = new PendingStage(StageNames.Train, "issue #4 (training)"),
         [StageNames.Evaluate] = new PendingStage(StageNames.Evaluate, "issue #5 (evaluate and gate)"),
         [StageNames.Register] = new PendingStage(StageNames.Register, "issue #6 (register)"),

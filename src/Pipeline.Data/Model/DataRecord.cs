@@ -1,0 +1,19 @@
+namespace Pipeline.Data.Model;
+
+/// <summary>
+/// One labeled text as it flows through Ingest and Clean, one JSON object per line:
+/// <c>{"id":…,"text":…,"labels":[…],"source":…,"line":…,"row_id":…,"group":…}</c>.
+/// </summary>
+/// <param name="Id">The source's stable id field, or null when the source has none.</param>
+/// <param name="Text">The text (text fields joined with a newline; for mails the subject, a newline, the body).</param>
+/// <param name="Labels">One label per task, in the order of <c>IngestSummary.Tasks</c>.</param>
+/// <param name="Source">The source file, relative to its root (the repository or a <c>--source</c> folder).</param>
+/// <param name="Line">The 1-based line (row for CSV/Parquet, 1 for a file per record) where the record starts.</param>
+public sealed record DataRecord(string? Id, string Text, IReadOnlyList<string> Labels, string Source, long Line)
+{
+    /// <summary>Set by Clean: XxHash64 of the stable key (the id, or the normalised text when there is no id).</summary>
+    public long RowId { get; init; }
+
+    /// <summary>Set by Clean: the <see cref="RowId"/> of the near-duplicate cluster's representative (its own id when alone); splits hash it.</summary>
+    public long Group { get; init; }
+}

