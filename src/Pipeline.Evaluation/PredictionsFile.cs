@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using Pipeline.IO;
 
 namespace Pipeline.Evaluation;
 
@@ -29,7 +30,7 @@ public static class PredictionsFile
     {
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return AtomicFile.WriteAsync(path, JsonSerializer.SerializeToUtf8Bytes(predictions, Json), cancellationToken);
+        return AtomicFile.WriteAllBytesAsync(path, JsonSerializer.SerializeToUtf8Bytes(predictions, Json), cancellationToken);
     }
 
     /// <summary>Reads a predictions file.</summary>

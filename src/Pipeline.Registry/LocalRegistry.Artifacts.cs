@@ -1,3 +1,5 @@
+using Pipeline.IO;
+
 namespace Pipeline.Registry;
 
 public sealed partial class LocalRegistry

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using Pipeline.Errors;
+using Pipeline.IO;
 
 namespace Pipeline.Registry;
 
@@ -83,7 +84,7 @@ public static class LoggedModel
             .Append("model_uuid: ").Append(Quote(uuid)).Append('\n')
             .Append("run_id: ").Append(Quote(info.RunId)).Append('\n')
             .Append("utc_time_created: ").Append(Quote(created)).Append('\n');
-        await AtomicFile.WriteTextAsync(Path.Combine(folder, MLmodelFileName), yaml.ToString(), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, MLmodelFileName), yaml.ToString(), cancellationToken).ConfigureAwait(false);
         await WriteChecksumsAsync(folder, cancellationToken).ConfigureAwait(false);
         return new LoggedModelDescriptor(uuid, created);
     }
@@ -123,7 +124,7 @@ public static class LoggedModel
             lines.Append(await Sha256Async(full, cancellationToken).ConfigureAwait(false)).Append("  ").Append(relative).Append('\n');
         }
 
-        await AtomicFile.WriteTextAsync(Path.Combine(folder, ChecksumsFileName), lines.ToString(), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(folder, ChecksumsFileName), lines.ToString(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Pipeline.Errors;
+using Pipeline.IO;
 
 namespace Pipeline.Registry;
 

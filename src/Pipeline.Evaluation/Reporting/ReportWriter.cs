@@ -1,6 +1,7 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using System.Text;
+using Pipeline.IO;
 
 namespace Pipeline.Evaluation.Reporting;
 
@@ -71,5 +72,5 @@ public static class ReportWriter
     }
 
     private static Task<string> WriteAtomicAsync(string directory, string relative, byte[] content, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(Path.Combine(directory, relative), content, cancellationToken);
+        AtomicFile.WriteAllBytesAsync(Path.Combine(directory, relative), content, cancellationToken);
 }

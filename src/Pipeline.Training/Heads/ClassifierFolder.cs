@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using Pipeline.IO;
 using Pipeline.Training.Loading;
 using Pipeline.Training.Models;
 using TorchSharp.PyBridge;
@@ -36,7 +37,7 @@ public static class ClassifierFolder
             var heads = model.state_dict()
                 .Where(kv => kv.Key.StartsWith("heads.", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous(), StringComparer.Ordinal);
-            AtomicFile.Write(Path.Combine(folder, HeadsFile), tmp => Safetensors.SaveStateDict(tmp, heads));
+            AtomicFile.WriteVia(Path.Combine(folder, HeadsFile), tmp => Safetensors.SaveStateDict(tmp, heads));
         }
 
         var manifest = new TasksManifest(model.Pooling, model.Tasks.Select(TaskEntry.From).ToList());

@@ -1,6 +1,7 @@
+using Pipeline.IO;
 using Pipeline.Training.Models;
-using TorchSharp;
 using TorchSharp.PyBridge;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Training.Loading;
@@ -96,7 +97,7 @@ public static class HuggingFaceFolder
                 state[name] = tensor.detach().cpu().contiguous();
             }
 
-            AtomicFile.Write(Path.Combine(folder, WeightsFile), tmp => Safetensors.SaveStateDict(tmp, state));
+            AtomicFile.WriteVia(Path.Combine(folder, WeightsFile), tmp => Safetensors.SaveStateDict(tmp, state));
         }
 
         model.Config.Save(Path.Combine(folder, ConfigFile));
@@ -105,7 +106,7 @@ public static class HuggingFaceFolder
             var target = Path.Combine(folder, Path.GetFileName(tokenizerFile));
             if (!string.Equals(Path.GetFullPath(tokenizerFile), Path.GetFullPath(target), StringComparison.Ordinal))
             {
-                AtomicFile.Write(target, tmp => File.Copy(tokenizerFile, tmp));
+                AtomicFile.WriteVia(target, tmp => File.Copy(tokenizerFile, tmp));
             }
         }
     }

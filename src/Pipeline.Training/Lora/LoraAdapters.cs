@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using Pipeline.IO;
 using Pipeline.Training.Loading;
 using Pipeline.Training.Models;
 using TorchSharp.Modules;
@@ -83,7 +84,7 @@ public static class LoraAdapters
                 throw new InvalidOperationException("The encoder has no LoRA adapters to save; call LoraAdapters.Apply first.");
             }
 
-            AtomicFile.Write(Path.Combine(folder, AdapterWeightsFile), tmp => Safetensors.SaveStateDict(tmp, state));
+            AtomicFile.WriteVia(Path.Combine(folder, AdapterWeightsFile), tmp => Safetensors.SaveStateDict(tmp, state));
         }
 
         var config = new PeftConfig(options.Rank, options.Alpha, options.Dropout, options.TargetModules);

@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using Pipeline.IO;
 
 namespace Pipeline.Training.Models;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using Pipeline.IO;
 using Pipeline.Training.Loading;
 using Pipeline.Training.Models;
 using TorchSharp.Modules;
@@ -126,7 +127,7 @@ internal sealed class CheckpointStore
     {
         using var scope = NewDisposeScope();
         var state = TrainableState(model).ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous(), StringComparer.Ordinal);
-        AtomicFile.Write(path, tmp => Safetensors.SaveStateDict(tmp, state));
+        AtomicFile.WriteVia(path, tmp => Safetensors.SaveStateDict(tmp, state));
     }
 
     private static void LoadWeights(nn.Module model, string path)

@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
-using Pipeline.Training.Models;
+using System.Text;
+using Pipeline.IO;
 
 namespace Pipeline.Training.Training;
 
