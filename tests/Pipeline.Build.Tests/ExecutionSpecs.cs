@@ -17,6 +17,12 @@ public class ExecutionSpecs
 
         public Target Lint => _ => _.Executes(() => Ran.Add("Lint"));
 
+        public Target Configure => _ => _.Executes(() =>
+        {
+            Ran.Add("Configure");
+            throw new ExpectedException("pipeline.yaml:3:5: a.b is wrong\npipeline.yaml:9:1: c.d is wrong\npipeline.yaml:12:7: e.f is wrong");
+        });
+
         public Target Report => _ => _.AssuredAfterFailure().Executes(() => Ran.Add("Report"));
 
         public Target Flaky => _ => _.ProceedAfterFailure().Executes(() =>
@@ -92,6 +98,24 @@ public class ExecutionSpecs
         Assert.Matches(@"Total\s+", run.Output);
         Assert.Contains("Build failed on ", run.Output, StringComparison.Ordinal);
         Assert.True(build.Finished);
+    }
+
+    [Fact]
+    public void I_can_read_a_failure_with_several_lines_one_line_each()
+    {
+        // Arrange
+        var build = new FailingBuild();
+
+        // Act
+        var run = BuildHarness.Run(build, ["Configure"]);
+
+        // Assert
+        Assert.Equal(1, run.ExitCode);
+        var lines = run.Output.ReplaceLineEndings("\n").Split('\n');
+        var first = Array.IndexOf(lines, "Target 'Configure' failed: pipeline.yaml:3:5: a.b is wrong");
+        Assert.True(first >= 0, run.Output);
+        Assert.Equal("  pipeline.yaml:9:1: c.d is wrong", lines[first + 1]);
+        Assert.Equal("  pipeline.yaml:12:7: e.f is wrong", lines[first + 2]);
     }
 
     [Fact]

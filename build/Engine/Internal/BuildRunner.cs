@@ -63,7 +63,7 @@ internal sealed class BuildRunner(NukeBuild build, TextWriter output)
         {
             target.Status = ExecutionStatus.Failed;
             var failure = exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : exception;
-            output.WriteLine($"Target '{target.Name}' failed: {OneLine(failure.Message)}");
+            WriteFailure(target.Name, failure.Message);
             if (!build.IsExpectedFailureInternal(failure))
             {
                 output.WriteLine(failure.ToString());
@@ -78,5 +78,17 @@ internal sealed class BuildRunner(NukeBuild build, TextWriter output)
         }
     }
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    /// <summary>
+    /// "Target 'X' failed: first line", then any further lines of the message indented: a
+    /// config with three mistakes lists one per line instead of one run-on line.
+    /// </summary>
+    private void WriteFailure(string target, string message)
+    {
+        var lines = message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        output.WriteLine($"Target '{target}' failed: {(lines.Length > 0 ? lines[0] : "")}");
+        foreach (var line in lines.Skip(1))
+        {
+            output.WriteLine("  " + line);
+        }
+    }
 }
