@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Pipeline.Build;
 using Pipeline.Stages;
 using Pipeline.Stages.Incremental;
@@ -98,12 +99,9 @@ internal sealed partial class Build
     {
         get
         {
-            _loggerFactory ??= LoggerFactory.Create(logging => logging.AddSimpleConsole(options =>
-            {
-                options.SingleLine = true;
-                options.IncludeScopes = true;
-                options.TimestampFormat = "HH:mm:ss ";
-            }));
+            _loggerFactory ??= LoggerFactory.Create(logging => logging
+                .AddConsole(options => options.FormatterName = BuildLogFormatter.FormatterName)
+                .AddConsoleFormatter<BuildLogFormatter, ConsoleFormatterOptions>());
             return _loggerFactory.CreateLogger("Pipeline");
         }
     }
