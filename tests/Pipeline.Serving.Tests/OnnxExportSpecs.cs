@@ -89,18 +89,56 @@ public sealed class OnnxExportSpecs(MiniLmFixture miniLm, ITestOutputHelper outp
         Assert.True(File.Exists(Path.Combine(classifier, "labels.json")));
     }
 
+    [Theory]
+    [InlineData(PoolingMode.Mean, true, "gelu")]
+    [InlineData(PoolingMode.Cls, false, "gelu_new")]
+    [InlineData(PoolingMode.Mean, false, "relu")]
+    public void A_classifier_on_a_base_without_a_packaged_graph_exports_on_a_built_BERT_graph_that_agrees_with_TorchSharp(PoolingMode pooling, bool multitask, string hiddenAct)
+    {
+        // Arrange
+        var classifier = TinyClassifier.Write(Path.Combine(_root, "tiny"), multitask, pooling: pooling, hiddenAct: hiddenAct);
+        var exported = Path.Combine(_root, "exported");
+
+        // Act
+        var result = OnnxExporter.Export(classifier, exported, ["refund please", "how do i reset my password my account is locked out", "hello"]);
+
+        // Assert
+        Assert.True(result.Exported, result.Reason);
+        Assert.Equal(OnnxExporter.BuiltGraph, result.BaseGraph);
+        Assert.InRange(result.MaxAbsDifference, 0, 1e-4);
+        using var onnx = new OnnxModelLoader(new OnnxModelOptions()).Load(exported, ModelSource.DescribeFolder(exported));
+        Assert.Equal(multitask ? ["intent", "topics"] : ["intent"], onnx.Heads.Select(h => h.Name));
+    }
+
     [Fact]
-    public void A_classifier_on_a_base_without_a_packaged_graph_is_not_exported_and_nothing_is_written()
+    public void The_built_BERT_graph_agrees_with_TorchSharp_on_the_real_MiniLM_too()
+    {
+        // Arrange
+        var classifier = SaveFineTunedMiniLm(Path.Combine(_root, "classifier"), PoolingMode.Mean, multitask: false);
+        var exported = Path.Combine(_root, "exported");
+
+        // Act
+        var result = OnnxExporter.Export(classifier, exported, Samples, new OnnxExportOptions { BaseGraph = OnnxExporter.BuiltGraph });
+
+        // Assert
+        output.WriteLine($"built graph: max |ONNX Runtime - TorchSharp| = {result.MaxAbsDifference:E2}");
+        Assert.True(result.Exported, result.Reason);
+        Assert.InRange(result.MaxAbsDifference, 0, 1e-4);
+    }
+
+    [Fact]
+    public void A_packaged_graph_that_does_not_fit_the_encoder_is_not_used_and_nothing_is_written()
     {
         // Arrange
         var classifier = TinyClassifier.Write(Path.Combine(_root, "tiny"));
         var exported = Path.Combine(_root, "exported");
 
         // Act
-        var result = OnnxExporter.Export(classifier, exported, Samples);
+        var result = OnnxExporter.Export(classifier, exported, Samples, new OnnxExportOptions { BaseGraph = "minilm" });
 
         // Assert
         Assert.False(result.Exported);
+        Assert.Contains("minilm", result.Reason, StringComparison.Ordinal);
         Assert.Contains("TorchSharp", result.Reason, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(exported, "model.onnx")));
     }

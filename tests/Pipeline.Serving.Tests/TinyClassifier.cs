@@ -30,7 +30,7 @@ internal static class TinyClassifier
         MaxPositionEmbeddings = 64,
     };
 
-    public static string Write(string folder, bool multitask = false, int seed = 7, PoolingMode pooling = PoolingMode.Mean)
+    public static string Write(string folder, bool multitask = false, int seed = 7, PoolingMode pooling = PoolingMode.Mean, string hiddenAct = "gelu")
     {
         random.manual_seed(seed);
         List<TaskHeadSpec> tasks = [new("intent", TaskKind.SingleLabel, 3) { LabelNames = ["billing", "account", "other"] }];
@@ -39,7 +39,7 @@ internal static class TinyClassifier
             tasks.Add(new("topics", TaskKind.MultiLabel, 2) { LabelNames = ["money", "security"], Thresholds = [0.3f, 0.7f] });
         }
 
-        using var model = new TextClassifier(new BertModel(Config), tasks, pooling);
+        using var model = new TextClassifier(new BertModel(Config with { HiddenAct = hiddenAct }), tasks, pooling);
         var vocab = Path.Combine(Path.GetTempPath(), "tiny-vocab-" + Guid.NewGuid().ToString("N") + ".txt");
         File.WriteAllLines(vocab, ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", .. Words]);
         try

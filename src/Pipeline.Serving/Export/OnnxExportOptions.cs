@@ -4,8 +4,9 @@ namespace Pipeline.Serving.Export;
 public sealed record OnnxExportOptions
 {
     /// <summary>
-    /// The packaged base whose ONNX graph carries the weights (<c>minilm</c>, <c>arctic-xs</c>); null (default)
-    /// takes the first packaged graph whose weights have the classifier encoder's names and shapes.
+    /// The packaged base whose ONNX graph carries the weights (<c>minilm</c>, <c>arctic-xs</c>), or
+    /// <see cref="OnnxExporter.BuiltGraph"/> for a BERT graph built from the encoder's config; null (default)
+    /// takes the first packaged graph whose weights have the classifier encoder's names and shapes, else builds one.
     /// </summary>
     public string? BaseGraph { get; init; }
 
@@ -35,7 +36,7 @@ public sealed record OnnxExportOptions
 
 /// <summary>What <see cref="OnnxExporter.Export"/> did.</summary>
 /// <param name="Exported">True when <c>model.onnx</c>, <c>labels.json</c> and <c>vocab.txt</c> were written and passed the parity check.</param>
-/// <param name="BaseGraph">The packaged graph used (e.g. <c>minilm</c>), or null when skipped.</param>
+/// <param name="BaseGraph">The packaged graph used (e.g. <c>minilm</c>), <see cref="OnnxExporter.BuiltGraph"/>, or null when skipped.</param>
 /// <param name="MaxAbsDifference">Largest |ONNX Runtime − TorchSharp| logit on the sample; NaN when skipped.</param>
 /// <param name="Reason">Why the export was skipped (the model then serves on TorchSharp); null when exported.</param>
 public sealed record OnnxExportResult(bool Exported, string? BaseGraph, double MaxAbsDifference, string? Reason);

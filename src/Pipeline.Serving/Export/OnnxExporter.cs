@@ -18,21 +18,24 @@ namespace Pipeline.Serving.Export;
 
 /// <summary>
 /// Exports a fine-tuned classifier folder (<c>ClassifierFolder.Save</c>, LoRA merged) to the ONNX serving
-/// layout: the packaged base's BERT graph with the fine-tuned weights written into its initializers,
-/// plus pooling and one MatMul + Add per head (outputs <c>logits_TASK</c>), <c>labels.json</c> and
+/// layout: the packaged base's BERT graph with the fine-tuned weights written into its initializers (or,
+/// for a base with no packaged graph, a BERT graph built from its config), plus pooling and one MatMul + Add per head (outputs <c>logits_TASK</c>), <c>labels.json</c> and
 /// <c>vocab.txt</c>. ONNX Runtime and TorchSharp must agree on sample texts before anything is written.
 /// </summary>
 public static class OnnxExporter
 {
-    private const string HiddenOutput = "last_hidden_state";
+    /// <summary>The <see cref="OnnxExportOptions.BaseGraph"/> (and result) for a graph built from the encoder's config rather than taken from a package.</summary>
+    public const string BuiltGraph = "built";
+
+    private const string HiddenOutput = OnnxBertGraph.HiddenOutput;
     private const string BiasSuffix = ".bias";
     private static readonly JsonSerializerOptions LabelsJson = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>
     /// Exports <paramref name="classifierFolder"/> into <paramref name="outputFolder"/> (may be the same
     /// folder: the service then loads the ONNX graph first). Returns <c>Exported = false</c> with the reason
-    /// when no packaged graph fits the encoder (a Hugging Face base without an ONNX graph): the folder then
-    /// serves on TorchSharp.
+    /// when no graph fits the encoder (e.g. an activation with no ONNX form here, or unmerged LoRA
+    /// adapters): the folder then serves on TorchSharp.
     /// </summary>
     /// <param name="classifierFolder">A folder written by <c>ClassifierFolder.Save</c>, with <c>vocab.txt</c>.</param>
     /// <param name="outputFolder">Where <c>model.onnx</c>, <c>labels.json</c> and <c>vocab.txt</c> go (created when missing).</param>
@@ -58,13 +61,12 @@ public static class OnnxExporter
         var encoderWeights = EncoderWeights(classifier.Encoder);
         try
         {
-            var candidates = options.BaseGraph is { } named ? [named] : PackagedModels.ShortNames.ToList();
+            List<string> candidates = options.BaseGraph is { } named ? [named] : [.. PackagedModels.ShortNames, BuiltGraph];
             var reasons = new List<string>();
             foreach (var candidate in candidates)
             {
-                var model = ModelProto.Parser.ParseFrom(PackagedModels.ReadOnnx(candidate));
-                var misfit = WriteEncoderWeights(model.Graph, encoderWeights);
-                if (misfit is not null)
+                var (model, misfit) = EncoderGraph(candidate, classifier.Encoder.Config, encoderWeights);
+                if (model is null)
                 {
                     reasons.Add($"{candidate}: {misfit}");
                     continue;
@@ -85,7 +87,7 @@ public static class OnnxExporter
             }
 
             return new OnnxExportResult(false, null, double.NaN,
-                $"No packaged ONNX graph takes this encoder's weights ({string.Join("; ", reasons)}); the model serves on TorchSharp.");
+                $"No ONNX graph takes this encoder's weights ({string.Join("; ", reasons)}); the model serves on TorchSharp.");
         }
         finally
         {
@@ -94,6 +96,27 @@ public static class OnnxExporter
                 tensor.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// The encoder's graph with its weights: a packaged base's graph with the initializers overwritten, or
+    /// (<see cref="BuiltGraph"/>) one built from the config. Null and the reason when it does not fit.
+    /// </summary>
+    private static (ModelProto? Model, string? Reason) EncoderGraph(string candidate, BertConfig config, Dictionary<string, Tensor> weights)
+    {
+        if (string.Equals(candidate, BuiltGraph, StringComparison.Ordinal))
+        {
+            return OnnxBertGraph.Build(config, weights);
+        }
+
+        if (!PackagedModels.IsShortName(candidate))
+        {
+            return (null, $"not a packaged model; use one of {string.Join(", ", PackagedModels.ShortNames)} or {BuiltGraph}");
+        }
+
+        var model = ModelProto.Parser.ParseFrom(PackagedModels.ReadOnnx(candidate));
+        var misfit = WriteEncoderWeights(model.Graph, weights);
+        return misfit is null ? (model, null) : (null, misfit);
     }
 
     /// <summary>The encoder's parameters by Hugging Face name, as CPU float32 tensors.</summary>
