@@ -121,7 +121,8 @@ public sealed partial class ServingHost : IAsyncDisposable
     /// build's <c>Serve</c> target and the container's program. <c>models:/</c> references resolve in
     /// the pipeline's registry (<c>MLFLOW_TRACKING_URI</c> when set, else the local store at
     /// <paramref name="localRegistryRoot"/>); versions are cached under <c>PIPELINE_MODEL_CACHE</c>
-    /// (default: <c>pipeline-serving-models</c> in the temp folder). Local folders load directly.
+    /// (default: <c>pipeline-serving-models</c> in the temp folder). Local folders load directly. Folders
+    /// with <c>model.onnx</c> run on ONNX Runtime, classifier folders without one on TorchSharp.
     /// </summary>
     public static async Task RunAsync(
         ServingOptions options,
@@ -135,7 +136,7 @@ public sealed partial class ServingHost : IAsyncDisposable
         var cache = Environment.GetEnvironmentVariable(ModelCacheVariable) is { Length: > 0 } c
             ? c
             : Path.Combine(Path.GetTempPath(), "pipeline-serving-models");
-        var source = ModelSource.Onnx(registry is null ? null : new RegistryModelResolver(registry, cache));
+        var source = ModelSource.Default(registry is null ? null : new RegistryModelResolver(registry, cache));
         var host = await StartAsync(options, source, urls, cancellationToken, configureLogging).ConfigureAwait(false);
         await using (host.ConfigureAwait(false))
         {

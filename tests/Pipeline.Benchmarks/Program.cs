@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipeline.Benchmarks.Data;
+using Pipeline.Benchmarks.Serve;
 using Pipeline.Benchmarks.Train;
 
 // ./build.sh Benchmark --suite data [--rows N]; run directly: dotnet run -c Release --project tests/Pipeline.Benchmarks -- --suite data
@@ -13,7 +14,8 @@ return (suite, Arg("--part")) switch
     ("data", null) => await DataSuite.RunAsync(work, rows),
     ("data", { } part) => await DataSuite.RunPartInProcessAsync(part, work, rows),
     ("train", _) => TrainSuite.Run(int.Parse(Arg("--steps") ?? "5", CultureInfo.InvariantCulture)),
-    _ => Fail($"unknown suite '{suite}'. Suites: data, train"),
+    ("serve", _) => await ServeSuite.RunAsync(work, int.Parse(Arg("--requests") ?? "300", CultureInfo.InvariantCulture)),
+    _ => Fail($"unknown suite '{suite}'. Suites: data, train, serve"),
 };
 
 string? Arg(string name)

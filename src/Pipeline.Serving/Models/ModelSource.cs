@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Pipeline.Serving.Onnx;
+using Pipeline.Serving.TorchSharp;
 
 namespace Pipeline.Serving.Models;
 
@@ -31,6 +32,14 @@ public sealed class ModelSource : IModelSource
     /// <summary>A source with the ONNX Runtime loader only.</summary>
     public static ModelSource Onnx(IModelRegistryResolver? registry = null, OnnxModelOptions? options = null) =>
         new([new OnnxModelLoader(options ?? new OnnxModelOptions())], registry);
+
+    /// <summary>
+    /// The service's default source: ONNX Runtime for folders with <c>model.onnx</c>, else TorchSharp for
+    /// classifier folders (<c>tasks.json</c> + <c>heads.safetensors</c>) that have no export.
+    /// </summary>
+    public static ModelSource Default(
+        IModelRegistryResolver? registry = null, OnnxModelOptions? onnx = null, TorchSharpModelOptions? torchSharp = null) =>
+        new([new OnnxModelLoader(onnx ?? new OnnxModelOptions()), new TorchSharpModelLoader(torchSharp ?? new TorchSharpModelOptions())], registry);
 
     public async Task<string> ResolveVersionAsync(ModelReference reference, CancellationToken cancellationToken)
     {
@@ -64,7 +73,7 @@ public sealed class ModelSource : IModelSource
 
         var loader = _loaders.FirstOrDefault(l => l.CanLoad(folder))
             ?? throw new ServingException(
-                $"No model loader recognises the folder '{folder}' of {reference}: an ONNX model needs model.onnx, labels.json and vocab.txt.");
+                $"No model loader recognises the folder '{folder}' of {reference}: an ONNX model needs model.onnx, labels.json and vocab.txt; a TorchSharp classifier needs tasks.json, heads.safetensors, config.json, model.safetensors and vocab.txt.");
         return await Task.Run(() => loader.Load(folder, descriptor), cancellationToken).ConfigureAwait(false);
     }
 

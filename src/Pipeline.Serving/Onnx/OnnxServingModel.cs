@@ -1,6 +1,6 @@
-using FastBertTokenizer;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Pipeline.Serving.Internal;
 using Pipeline.Serving.Models;
 
 namespace Pipeline.Serving.Onnx;
@@ -13,19 +13,16 @@ namespace Pipeline.Serving.Onnx;
 public sealed class OnnxServingModel : IServingModel
 {
     private readonly InferenceSession _session;
-    private readonly BertTokenizer _tokenizer;
-    private readonly Lock _tokenizerLock = new();
-    private readonly int _maxTokens;
+    private readonly WordPieceEncoder _encoder;
     private readonly bool _hasTokenTypes;
     private readonly string[] _outputNames;
 
     private OnnxServingModel(
-        InferenceSession session, BertTokenizer tokenizer, int maxTokens, bool hasTokenTypes,
+        InferenceSession session, WordPieceEncoder encoder, bool hasTokenTypes,
         ModelDescriptor descriptor, IReadOnlyList<ModelHead> heads, string[] outputNames)
     {
         _session = session;
-        _tokenizer = tokenizer;
-        _maxTokens = maxTokens;
+        _encoder = encoder;
         _hasTokenTypes = hasTokenTypes;
         Descriptor = descriptor;
         Heads = heads;
@@ -44,7 +41,8 @@ public sealed class OnnxServingModel : IServingModel
         ArgumentNullException.ThrowIfNull(options);
         var manifest = ModelManifest.Read(folder);
         var heads = ModelManifest.ReadHeads(folder);
-        var tokenizer = LoadTokenizer(Path.Combine(folder, OnnxModelLoader.VocabularyFile), manifest.Lowercase ?? options.Lowercase);
+        var encoder = WordPieceEncoder.Load(
+            Path.Combine(folder, OnnxModelLoader.VocabularyFile), manifest.Lowercase ?? options.Lowercase, manifest.MaxSequenceLength ?? options.MaxSequenceLength);
         var modelPath = Path.Combine(folder, OnnxModelLoader.ModelFile);
 
         // ONNX Runtime's warnings (e.g. unused initializers) go straight to stderr, bypassing ILogger.
@@ -53,6 +51,7 @@ public sealed class OnnxServingModel : IServingModel
             IntraOpNumThreads = options.IntraOpThreads,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         InferenceSession session;
         try
         {
@@ -83,9 +82,8 @@ public sealed class OnnxServingModel : IServingModel
                     $"{modelPath} has no output '{name}' for a head in {ModelManifest.LabelsFile}; its outputs are {string.Join(", ", outputs)}. Name the output with \"output\" in {ModelManifest.LabelsFile}.");
             }
 
-            var maxTokens = manifest.MaxSequenceLength ?? options.MaxSequenceLength;
             return new OnnxServingModel(
-                session, tokenizer, maxTokens, session.InputMetadata.ContainsKey("token_type_ids"),
+                session, encoder, session.InputMetadata.ContainsKey("token_type_ids"),
                 descriptor, [.. heads.Select(h => h.Head)], outputNames);
         }
         catch
@@ -103,7 +101,7 @@ public sealed class OnnxServingModel : IServingModel
             return [];
         }
 
-        var (ids, mask, types, width) = Tokenize(texts);
+        var (ids, mask, types, width) = _encoder.Encode(texts);
         long[] shape = [texts.Count, width];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
@@ -133,7 +131,7 @@ public sealed class OnnxServingModel : IServingModel
             for (var i = 0; i < texts.Count; i++)
             {
                 var row = logits.Slice(i * head.Labels.Count, head.Labels.Count);
-                perInput[i].Add(head.MultiLabel ? Sigmoid(head, row) : Softmax(head, row));
+                perInput[i].Add(Probabilities.FromLogits(head, row));
             }
         }
 
@@ -141,99 +139,4 @@ public sealed class OnnxServingModel : IServingModel
     }
 
     public void Dispose() => _session.Dispose();
-
-    private (long[] Ids, long[] Mask, long[] Types, int Width) Tokenize(IReadOnlyList<string> texts)
-    {
-        var encoded = new (long[] Ids, long[] Types)[texts.Count];
-        lock (_tokenizerLock)
-        {
-            for (var i = 0; i < texts.Count; i++)
-            {
-                var (ids, _, types) = _tokenizer.Encode(texts[i], _maxTokens);
-                encoded[i] = (ids.ToArray(), types.ToArray());
-            }
-        }
-
-        var width = encoded.Max(e => e.Ids.Length);
-        var allIds = new long[texts.Count * width];
-        var allMask = new long[texts.Count * width];
-        var allTypes = new long[texts.Count * width];
-        for (var i = 0; i < texts.Count; i++)
-        {
-            var (ids, types) = encoded[i];
-            ids.CopyTo(allIds, i * width);
-            types.CopyTo(allTypes, i * width);
-            allMask.AsSpan(i * width, ids.Length).Fill(1);
-        }
-
-        return (allIds, allMask, allTypes, width);
-    }
-
-    private static HeadPrediction Softmax(ModelHead head, ReadOnlySpan<float> logits)
-    {
-        var max = float.NegativeInfinity;
-        var best = 0;
-        for (var j = 0; j < logits.Length; j++)
-        {
-            if (logits[j] > max)
-            {
-                max = logits[j];
-                best = j;
-            }
-        }
-
-        var scores = new float[logits.Length];
-        var sum = 0.0;
-        for (var j = 0; j < logits.Length; j++)
-        {
-            var e = Math.Exp(logits[j] - max);
-            scores[j] = (float)e;
-            sum += e;
-        }
-
-        for (var j = 0; j < scores.Length; j++)
-        {
-            scores[j] = (float)(scores[j] / sum);
-        }
-
-        return new HeadPrediction(head.Name, head.Labels[best], scores);
-    }
-
-    private static HeadPrediction Sigmoid(ModelHead head, ReadOnlySpan<float> logits)
-    {
-        var scores = new float[logits.Length];
-        List<string> predicted = [];
-        var best = 0;
-        for (var j = 0; j < logits.Length; j++)
-        {
-            scores[j] = (float)(1.0 / (1.0 + Math.Exp(-logits[j])));
-            if (scores[j] > scores[best])
-            {
-                best = j;
-            }
-
-            if (scores[j] >= (head.Thresholds?[j] ?? 0.5f))
-            {
-                predicted.Add(head.Labels[j]);
-            }
-        }
-
-        return new HeadPrediction(head.Name, head.Labels[best], scores) { Labels = predicted };
-    }
-
-    private static BertTokenizer LoadTokenizer(string vocabPath, bool lowercase)
-    {
-        if (!File.Exists(vocabPath))
-        {
-            throw new ServingException($"The model folder has no {OnnxModelLoader.VocabularyFile} at {vocabPath}: copy the base model's WordPiece vocabulary there.");
-        }
-
-        // vocab.txt files from Windows-built hubs (MiniLM's among them) end lines with CRLF; the
-        // tokenizer would keep the '\r' in every token, so normalise before loading.
-        var text = File.ReadAllText(vocabPath).Replace("\r\n", "\n", StringComparison.Ordinal);
-        var tokenizer = new BertTokenizer();
-        using var reader = new StringReader(text);
-        tokenizer.LoadVocabulary(reader, lowercase);
-        return tokenizer;
-    }
 }
