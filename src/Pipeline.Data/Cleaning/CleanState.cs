@@ -14,7 +14,8 @@ internal sealed class CleanState(int taskCount)
     private readonly List<uint> _signatures = [];
     private readonly List<uint> _shingles = [];
     private readonly List<int> _shingleStarts = [0];
-    private readonly List<uint> _scratch = [];
+    private readonly List<int> _textLengths = [];
+    private readonly List<string[]> _keyLabels = [];
     private readonly Dictionary<string, int> _labelKeyIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<UInt128, int> _firstOfText = [];
@@ -29,6 +30,7 @@ internal sealed class CleanState(int taskCount)
     private long _conflictingTexts;
     private long _clustersKept;
     private long _clusterRowsKept;
+    private byte[] _utf8 = new byte[1024];
 
     public void AddRemoved(string reason)
     {
@@ -37,17 +39,21 @@ internal sealed class CleanState(int taskCount)
         Count(reason);
     }
 
-    public void AddCandidate(DataRecord record, string text, string[] labels, MinHasher? hasher)
+    /// <summary>Adds a row that passed the row rules; returns its row id.</summary>
+    public long AddCandidate(DataRecord record, string text, string[] labels, MinHasher? hasher)
     {
         _rowsIn++;
         _isCandidate.Add(true);
         var candidate = _rowIds.Count;
-        _rowIds.Add(RowKeys.RowId(record.Id, text));
-        var labelKey = string.Join('\u001F', labels);
+        var rowId = RowKeys.RowId(record.Id, text, ref _utf8);
+        _rowIds.Add(rowId);
+        _textLengths.Add(text.Length);
+        var labelKey = labels.Length == 1 ? labels[0] : string.Join('\u001F', labels);
         if (!_labelKeyIds.TryGetValue(labelKey, out var keyId))
         {
             keyId = _labelKeyIds.Count;
             _labelKeyIds[labelKey] = keyId;
+            _keyLabels.Add(labels);
         }
 
         _labelKeys.Add(keyId);
@@ -57,7 +63,7 @@ internal sealed class CleanState(int taskCount)
         }
 
         _origins.Add((source, record.Line));
-        var hash = RowKeys.TextHash(text);
+        var hash = RowKeys.TextHash(text, ref _utf8);
         if (_firstOfText.TryGetValue(hash, out var first))
         {
             if (!_sameText.TryGetValue(first, out var rows))
@@ -67,28 +73,24 @@ internal sealed class CleanState(int taskCount)
 
             rows.Add(candidate);
             _slots.Add(_slots[first]);
-            return;
+            return rowId;
         }
 
         _firstOfText[hash] = candidate;
         if (hasher is null)
         {
             _slots.Add(-1);
-            return;
+            return rowId;
         }
 
         var slot = _signatures.Count / MinHasher.Size;
         Span<uint> signature = stackalloc uint[MinHasher.Size];
-        hasher.Sign(text, signature, _scratch);
-        foreach (var value in signature)
-        {
-            _signatures.Add(value);
-        }
-
-        _shingles.AddRange(_scratch);
+        _shingles.AddRange(hasher.Sign(text.AsSpan(), signature));
+        _signatures.AddRange(signature);
         _shingleStarts.Add(_shingles.Count);
 
         _slots.Add(slot);
+        return rowId;
     }
 
     public bool IsCandidate(int row) => _isCandidate[row];
@@ -143,9 +145,11 @@ internal sealed class CleanState(int taskCount)
         _clusterRowsKept += rows;
     }
 
-    public void CountKept(DataRecord record)
+    /// <summary>Counts a kept candidate's labels and length.</summary>
+    public void CountKept(int candidate)
     {
-        for (var t = 0; t < record.Labels.Count; t++)
+        var labels = _keyLabels[_labelKeys[candidate]];
+        for (var t = 0; t < labels.Length; t++)
         {
             var task = _taskNames[t] ?? "";
             if (!_labelCounts.TryGetValue(task, out var counts))
@@ -153,10 +157,10 @@ internal sealed class CleanState(int taskCount)
                 _labelCounts[task] = counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
             }
 
-            counts[record.Labels[t]] = counts.GetValueOrDefault(record.Labels[t]) + 1;
+            counts[labels[t]] = counts.GetValueOrDefault(labels[t]) + 1;
         }
 
-        _lengths.Add(record.Text.Length);
+        _lengths.Add(_textLengths[candidate]);
     }
 
     public CleanSummary Summarize(IReadOnlyList<string> tasks)

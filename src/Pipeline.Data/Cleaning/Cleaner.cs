@@ -8,10 +8,12 @@ using Pipeline.Data.Model;
 namespace Pipeline.Data.Cleaning;
 
 /// <summary>
-/// The Clean stage's work, in two streaming passes over Ingest's records. Pass 1 normalises each
-/// row, drops rows that fail the length and label rules, and keeps per row only hashes (XxHash128
-/// of the text, a MinHash signature per distinct text). Then it decides exact duplicates, label
-/// conflicts and near-duplicates. Pass 2 writes <c>records.jsonl</c> and <c>removed.jsonl</c>.
+/// The Clean stage's work, in two streaming passes. Pass 1 parses and normalises each of Ingest's
+/// rows once, drops rows that fail the length and label rules, keeps in memory per row only hashes
+/// (XxHash128 of the text, a MinHash signature per distinct text) and spills each candidate's output
+/// line to a scratch file. Then it decides exact duplicates, label conflicts and near-duplicates.
+/// Pass 2 copies the spilled lines of kept rows (adding their group) to <c>records.jsonl</c> and
+/// writes the others to <c>removed.jsonl</c>.
 /// </summary>
 public static partial class Cleaner
 {
@@ -23,6 +25,11 @@ public static partial class Cleaner
 
     /// <summary>The summary file's name inside the output folder.</summary>
     public const string SummaryFile = "summary.json";
+
+    // Pass 1's kept lines, read back and deleted by pass 2.
+    private const string SpillFile = ".pass1.jsonl";
+
+    private static ReadOnlySpan<byte> SpilledGroup => "\"group\":0}"u8;
 
     /// <summary>Runs Clean on <paramref name="ingestDirectory"/>'s records into <paramref name="outputDirectory"/>.</summary>
     /// <param name="ingestDirectory">Ingest's output folder.</param>
@@ -41,27 +48,35 @@ public static partial class Cleaner
         using var staging = new StagingDirectory(outputDirectory);
         var state = new CleanState(ingest.Tasks.Count);
         state.NameTasks(ingest.Tasks);
-        using (var removed = new FileStream(staging.File(RemovedFile), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-        using (var writer = RecordJson.CreateWriter(removed))
+        var spill = staging.File(SpillFile);
+        using (var removed = new JsonlWriter(staging.File(RemovedFile)))
         {
-            var hasher = new MinHasher(options.NearDuplicates.Shingle);
-            foreach (var record in RecordJson.ReadRecords(input))
+            // Pass 1: each candidate's output line (with group 0) goes to the spill file, so that
+            // pass 2 neither parses nor normalises it again.
+            using (var kept = new JsonlWriter(spill))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var row = Prepare(record, options, labels, out var text, out var rowLabels);
-                if (row is { } reject)
+                var hasher = new MinHasher(options.NearDuplicates.Shingle);
+                foreach (var record in RecordJson.ReadRecords(input))
                 {
-                    RecordJson.Write(writer, removed, reject);
-                    state.AddRemoved(reject.Reason);
-                    continue;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var row = Prepare(record, options, labels, out var text, out var rowLabels);
+                    if (row is { } reject)
+                    {
+                        removed.Write(reject);
+                        state.AddRemoved(reject.Reason);
+                        continue;
+                    }
+
+                    var rowId = state.AddCandidate(record, text!, rowLabels!, options.NearDuplicates.Enabled ? hasher : null);
+                    kept.Write(record with { Text = text!, Labels = rowLabels!, RowId = rowId, Group = 0 });
                 }
 
-                state.AddCandidate(record, text!, rowLabels!, options.NearDuplicates.Enabled ? hasher : null);
+                kept.Complete(toDisk: false);
             }
 
             state.Decide(options);
-            WriteKept(input, staging, state, options, labels, writer, removed, cancellationToken);
-            removed.Flush(flushToDisk: true);
+            WriteKept(input, spill, staging, state, removed, cancellationToken);
+            removed.Complete(toDisk: true);
         }
 
         var summary = state.Summarize(ingest.Tasks);
@@ -110,38 +125,62 @@ public static partial class Cleaner
         return null;
     }
 
-    private static void WriteKept(string input, StagingDirectory staging, CleanState state, CleanOptions options, LabelNormalizer labels, Utf8JsonWriter writer, FileStream removed, CancellationToken cancellationToken)
+    // Pass 2: walks Ingest's lines and the spill file in step; a kept row's spilled line gets its
+    // group, a removed row is parsed again (from Ingest's line) only to cite it.
+    private static void WriteKept(string input, string spill, StagingDirectory staging, CleanState state, JsonlWriter removed, CancellationToken cancellationToken)
     {
-        using var output = new FileStream(staging.File(RecordsFile), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        using var outputWriter = RecordJson.CreateWriter(output);
-        var index = -1;
-        var candidate = -1;
-        foreach (var record in RecordJson.ReadRecords(input))
+        using var output = new JsonlWriter(staging.File(RecordsFile));
+        using (var inputStream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+        using (var spillStream = new FileStream(spill, FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            index++;
-            if (!state.IsCandidate(index))
+            var inputLines = new Utf8LineReader(inputStream);
+            var spillLines = new Utf8LineReader(spillStream);
+            var labels = new List<string>();
+            var index = -1;
+            var candidate = -1;
+            while (inputLines.TryReadLine(out var line))
             {
-                continue;
-            }
+                if (line.IsEmpty)
+                {
+                    continue;
+                }
 
-            candidate++;
-            if (state.RemovalOf(candidate) is { } removal)
-            {
-                var keptRow = state.Origin(removal.Of);
-                var reject = Removed(record, removal.Reason == RejectReasons.ConflictingLabels ? "label" : "text", removal.Reason, removal.Detail + (removal.Of == candidate ? "" : $" Kept: {keptRow.Source}:{keptRow.Line}."))
-                    with { DuplicateOf = removal.Of == candidate ? null : state.RowId(removal.Of).ToString(CultureInfo.InvariantCulture), RowId = state.RowId(candidate) };
-                RecordJson.Write(writer, removed, reject);
-                continue;
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                index++;
+                if (!state.IsCandidate(index))
+                {
+                    continue;
+                }
 
-            Prepare(record, options, labels, out var text, out var rowLabels);
-            var kept = record with { Text = text!, Labels = rowLabels!, RowId = state.RowId(candidate), Group = state.Group(candidate) };
-            state.CountKept(kept);
-            RecordJson.Write(outputWriter, output, kept);
+                candidate++;
+                if (!spillLines.TryReadLine(out var spilled) || !spilled.Span.EndsWith(SpilledGroup))
+                {
+                    throw new DataException($"{spill}: the spill file of Clean's first pass ends early or is damaged at row {candidate}. Rerun Clean.");
+                }
+
+                if (state.RemovalOf(candidate) is { } removal)
+                {
+                    var record = RecordJson.Parse(line.Span, labels, input, inputLines.LineNumber);
+                    var keptRow = state.Origin(removal.Of);
+                    var reject = Removed(record, removal.Reason == RejectReasons.ConflictingLabels ? "label" : "text", removal.Reason, removal.Detail + (removal.Of == candidate ? "" : $" Kept: {keptRow.Source}:{keptRow.Line}."))
+                        with { DuplicateOf = removal.Of == candidate ? null : state.RowId(removal.Of).ToString(CultureInfo.InvariantCulture), RowId = state.RowId(candidate) };
+                    removed.Write(reject);
+                    continue;
+                }
+
+                // The spilled line ends with "group":0}; write it with the row's group instead.
+                var body = spilled.Span[..^2];
+                var span = output.GetSpan(body.Length + 24);
+                body.CopyTo(span);
+                state.Group(candidate).TryFormat(span[body.Length..], out var digits, default, CultureInfo.InvariantCulture);
+                span[body.Length + digits] = (byte)'}';
+                span[body.Length + digits + 1] = (byte)'\n';
+                output.Advance(body.Length + digits + 2);
+                state.CountKept(candidate);
+            }
         }
 
-        output.Flush(flushToDisk: true);
+        output.Complete(toDisk: true);
     }
 
     private static Reject Removed(DataRecord record, string field, string reason, string detail) =>
