@@ -1,30 +1,33 @@
+using System.Runtime.CompilerServices;
 using Pipeline.Configuration;
 using Pipeline.Data.Model;
 
 namespace Pipeline.Data.Cleaning;
 
 /// <summary>What Clean keeps in memory between its passes: a few hashes per row, never the texts.</summary>
-internal sealed class CleanState(int taskCount)
+internal sealed class CleanState(int taskCount, long expectedRows = 0)
 {
-    private readonly List<bool> _isCandidate = [];
-    private readonly List<long> _rowIds = [];
-    private readonly List<int> _labelKeys = [];
-    private readonly List<int> _slots = [];
-    private readonly List<(string Source, long Line)> _origins = [];
-    private readonly List<uint> _signatures = [];
+    // Per-row lists are sized once from Ingest's row count: none grows by doubling (which briefly holds both copies).
+
+    private readonly List<bool> _isCandidate = new(Rows(expectedRows));
+    private readonly List<long> _rowIds = new(Rows(expectedRows));
+    private readonly List<int> _labelKeys = new(Rows(expectedRows));
+    private readonly List<int> _slots = new(Rows(expectedRows));
+    private readonly List<(string Source, long Line)> _origins = new(Rows(expectedRows));
+    private readonly List<uint> _signatures = new(Rows(expectedRows) * MinHasher.Size);
     private readonly List<uint> _shingles = [];
     private readonly List<int> _shingleStarts = [0];
-    private readonly List<int> _textLengths = [];
+    private readonly List<int> _textLengths = new(Rows(expectedRows));
     private readonly List<string[]> _keyLabels = [];
     private readonly Dictionary<string, int> _labelKeyIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
-    private readonly Dictionary<UInt128, int> _firstOfText = [];
+    private readonly Dictionary<UInt128, int> _firstOfText = new(Rows(expectedRows));
     private readonly Dictionary<int, List<int>> _sameText = [];
     private readonly Dictionary<int, Removal> _removals = [];
     private readonly Dictionary<int, long> _groups = [];
     private readonly SortedDictionary<string, long> _removedByReason = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<string, long>> _labelCounts = new(StringComparer.Ordinal);
-    private readonly List<int> _lengths = [];
+    private readonly List<int> _lengths = new(Rows(expectedRows));
     private readonly string[] _taskNames = new string[taskCount];
     private long _rowsIn;
     private long _conflictingTexts;
@@ -40,6 +43,7 @@ internal sealed class CleanState(int taskCount)
     }
 
     /// <summary>Adds a row that passed the row rules; returns its row id.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long AddCandidate(DataRecord record, string text, string[] labels, MinHasher? hasher)
     {
         _rowsIn++;
@@ -234,6 +238,8 @@ internal sealed class CleanState(int taskCount)
             }
         }
     }
+
+    private static int Rows(long expectedRows) => (int)Math.Clamp(expectedRows, 0, int.MaxValue / MinHasher.Size);
 
     private void Count(string reason) => _removedByReason[reason] = _removedByReason.GetValueOrDefault(reason) + 1;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Pipeline.Configuration;
 using Pipeline.Data.Ingest;
@@ -46,7 +47,7 @@ public static partial class Cleaner
         // data.labels is one flat set: it applies to single-task data only.
         var labels = new LabelNormalizer(options, ingest.Tasks.Count == 1 ? declaredLabels : null);
         using var staging = new StagingDirectory(outputDirectory);
-        var state = new CleanState(ingest.Tasks.Count);
+        var state = new CleanState(ingest.Tasks.Count, ingest.Accepted);
         state.NameTasks(ingest.Tasks);
         var spill = staging.File(SpillFile);
         using (var removed = new JsonlWriter(staging.File(RemovedFile)))
@@ -127,6 +128,7 @@ public static partial class Cleaner
 
     // Pass 2: walks Ingest's lines and the spill file in step; a kept row's spilled line gets its
     // group, a removed row is parsed again (from Ingest's line) only to cite it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteKept(string input, string spill, StagingDirectory staging, CleanState state, JsonlWriter removed, CancellationToken cancellationToken)
     {
         using var output = new JsonlWriter(staging.File(RecordsFile));

@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Pipeline.Data.Cleaning;
@@ -57,6 +58,7 @@ public sealed class MinHasher
     /// Writes the signature of <paramref name="text"/> (split on spaces) into <paramref name="signature"/> and
     /// returns its distinct 32-bit shingle hashes, sorted; the span is valid until the next call on this instance.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<uint> Sign(ReadOnlySpan<char> text, Span<uint> signature)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(signature.Length, Size, nameof(signature));
@@ -123,6 +125,7 @@ public sealed class MinHasher
     }
 
     /// <summary>The Jaccard similarity of two sorted, distinct shingle-hash sets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Jaccard(ReadOnlySpan<uint> x, ReadOnlySpan<uint> y)
     {
         int i = 0, j = 0, same = 0;
@@ -165,6 +168,7 @@ public sealed class MinHasher
         XxHash3.HashToUInt64(MemoryMarshal.AsBytes(signature.Slice(band * RowsPerBand, RowsPerBand)), band);
 
     /// <summary>signature[i] = min over shingles h of the high 32 bits of a[i]·h + b[i] (mod 2^64), several i at once where SIMD allows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MinOver(ReadOnlySpan<ulong> full, Span<uint> signature)
     {
         var i = 0;

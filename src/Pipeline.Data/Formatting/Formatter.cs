@@ -37,11 +37,12 @@ public static class Formatter
         var writers = splits.Select(s => new ShardWriter(staging.File(ShardFormat.FileName(s)), clean.Tasks.Count)).ToArray();
         var stats = splits.Select(_ => new SplitStats(clean.Tasks)).ToArray();
         long rows = 0, leakage = 0, truncated = 0;
-        var splitOf = new Dictionary<long, Split>();
+        var splitOf = new Dictionary<long, Split>((int)Math.Min(clean.RowsOut, 1 << 24));
+        var labelIdsOf = clean.Tasks.Select(t => labelMap.Tasks[t].Select((label, id) => (label, id)).ToDictionary(p => p.label, p => p.id, StringComparer.Ordinal)).ToArray();
         try
         {
             var labelIds = new int[clean.Tasks.Count];
-            foreach (var record in RecordJson.ReadRecords(Path.Combine(request.CleanDirectory, Cleaner.RecordsFile)))
+            foreach (var record in RecordJson.ReadRecords(Path.Combine(request.CleanDirectory, Cleaner.RecordsFile), withOrigin: false))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 rows++;
@@ -54,13 +55,13 @@ public static class Formatter
 
                 for (var t = 0; t < labelIds.Length; t++)
                 {
-                    labelIds[t] = labelMap.IdOf(clean.Tasks[t], record.Labels[t]);
+                    labelIds[t] = labelIdsOf[t].GetValueOrDefault(record.Labels[t], -1);
                 }
 
                 var ids = tokenizer.Encode(record.Text, request.Format.MaxLength, request.Format.Truncation, out var cut);
                 truncated += cut ? 1 : 0;
                 writers[(int)split].Append(ids, labelIds, record.RowId);
-                stats[(int)split].Add(record.Labels, ids.Length);
+                stats[(int)split].Add(record.Labels, labelIds, ids.Length);
             }
 
             foreach (var writer in writers)

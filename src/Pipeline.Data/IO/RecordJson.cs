@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Pipeline.Data.Model;
 
@@ -111,7 +112,13 @@ public static class RecordJson
     }
 
     /// <summary>Streams the records of a file written by this class.</summary>
-    public static IEnumerable<DataRecord> ReadRecords(string path)
+    public static IEnumerable<DataRecord> ReadRecords(string path) => ReadRecords(path, withOrigin: true);
+
+    /// <summary>
+    /// Streams the records of a file written by this class; without <paramref name="withOrigin"/>,
+    /// <see cref="DataRecord.Id"/> is null and <see cref="DataRecord.Source"/> empty (their presence is still checked).
+    /// </summary>
+    internal static IEnumerable<DataRecord> ReadRecords(string path, bool withOrigin)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var lines = new Utf8LineReader(stream);
@@ -123,7 +130,7 @@ public static class RecordJson
                 continue;
             }
 
-            yield return Parse(line.Span, labels, path, lines.LineNumber);
+            yield return Parse(line.Span, labels, path, lines.LineNumber, withOrigin);
         }
     }
 
@@ -138,7 +145,8 @@ public static class RecordJson
         : -1;
 
     /// <summary>Parses one line written by this class (<paramref name="labels"/> is scratch space).</summary>
-    internal static DataRecord Parse(ReadOnlySpan<byte> line, List<string> labels, string path, long lineNumber)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static DataRecord Parse(ReadOnlySpan<byte> line, List<string> labels, string path, long lineNumber, bool withOrigin = true)
     {
         var reader = new Utf8JsonReader(line);
         string? id = null, text = null, source = null;
@@ -153,9 +161,9 @@ public static class RecordJson
                 reader.Read();
                 switch (property)
                 {
-                    case 0: id = reader.TokenType == JsonTokenType.Null ? null : reader.GetString(); break;
+                    case 0: id = reader.TokenType == JsonTokenType.Null || !withOrigin ? null : reader.GetString(); break;
                     case 1: text = reader.GetString(); break;
-                    case 2: source = reader.GetString(); break;
+                    case 2: source = withOrigin ? reader.GetString() : reader.TokenType == JsonTokenType.String ? "" : null; break;
                     case 3: sourceLine = reader.GetInt64(); break;
                     case 4: rowId = reader.GetInt64(); break;
                     case 5: group = reader.GetInt64(); break;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -10,6 +11,7 @@ namespace Pipeline.Data.Ingest;
 /// <summary>Streams a JSONL file line by line with <see cref="Utf8JsonReader"/>; blank lines are not records.</summary>
 internal static class JsonlReader
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Read(ResolvedFile file, IRecordSink sink, CancellationToken cancellationToken)
     {
         var spec = file.Spec;
@@ -56,6 +58,7 @@ internal static class JsonlReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParse(ReadOnlySpan<byte> line, string[] wanted, byte[][] wantedUtf8, string? idField, Dictionary<string, string> values, HashSet<string> notString, out string error)
     {
         error = "";
