@@ -89,7 +89,7 @@ internal sealed class CleanState(int taskCount, long expectedRows = 0)
 
         var slot = _signatures.Count / MinHasher.Size;
         Span<uint> signature = stackalloc uint[MinHasher.Size];
-        _shingles.AddRange(hasher.Sign(text.AsSpan(), signature));
+        _shingles.AddRange(hasher.SignUnsorted(text.AsSpan(), signature));
         _signatures.AddRange(signature);
         _shingleStarts.Add(_shingles.Count);
 
@@ -127,6 +127,7 @@ internal sealed class CleanState(int taskCount, long expectedRows = 0)
     public ReadOnlySpan<uint> Signature(int candidate) =>
         System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_signatures).Slice(_slots[candidate] * MinHasher.Size, MinHasher.Size);
 
+    /// <summary>The candidate's shingle hashes in text order, repeats included (see <see cref="MinHasher.SortDistinct"/>).</summary>
     public ReadOnlySpan<uint> Shingles(int candidate)
     {
         var slot = _slots[candidate];

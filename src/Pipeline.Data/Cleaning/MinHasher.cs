@@ -2,6 +2,7 @@ using System.IO.Hashing;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Pipeline.Data.Cleaning;
 
@@ -58,8 +59,19 @@ public sealed class MinHasher
     /// Writes the signature of <paramref name="text"/> (split on spaces) into <paramref name="signature"/> and
     /// returns its distinct 32-bit shingle hashes, sorted; the span is valid until the next call on this instance.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<uint> Sign(ReadOnlySpan<char> text, Span<uint> signature)
+    {
+        var count = SignUnsorted(text, signature).Length;
+        var hashes = _shingles.AsSpan(0, count);
+        return hashes[..SortDistinct(hashes)];
+    }
+
+    /// <summary>
+    /// Like <see cref="Sign(ReadOnlySpan{char}, Span{uint})"/>, but the shingle hashes come in text order, repeats
+    /// included (<see cref="SortDistinct"/> makes them a set): Clean sorts only the few it compares.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal ReadOnlySpan<uint> SignUnsorted(ReadOnlySpan<char> text, Span<uint> signature)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(signature.Length, Size, nameof(signature));
         var words = 0;
@@ -110,7 +122,12 @@ public sealed class MinHasher
         }
 
         MinOver(full, signature);
+        return hashes;
+    }
 
+    /// <summary>Sorts <paramref name="hashes"/> and moves its distinct values to the front; returns their count.</summary>
+    internal static int SortDistinct(Span<uint> hashes)
+    {
         hashes.Sort();
         var distinct = 0;
         for (var i = 0; i < hashes.Length; i++)
@@ -121,7 +138,7 @@ public sealed class MinHasher
             }
         }
 
-        return hashes[..distinct];
+        return distinct;
     }
 
     /// <summary>The Jaccard similarity of two sorted, distinct shingle-hash sets.</summary>
@@ -172,6 +189,22 @@ public sealed class MinHasher
     private void MinOver(ReadOnlySpan<ulong> full, Span<uint> signature)
     {
         var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + Vector512<ulong>.Count <= Size; i += Vector512<ulong>.Count)
+            {
+                var a = Vector512.Create<ulong>(_a.AsSpan(i));
+                var b = Vector512.Create<ulong>(_b.AsSpan(i));
+                var min = Vector512<ulong>.AllBitsSet;
+                foreach (var h in full)
+                {
+                    min = Vector512.Min(min, Vector512.ShiftRightLogical((a * Vector512.Create(h)) + b, 32));
+                }
+
+                Vector512.Narrow(min, min).GetLower().CopyTo(signature[i..]);
+            }
+        }
+
         if (Vector.IsHardwareAccelerated)
         {
             var lanes = Vector<ulong>.Count;

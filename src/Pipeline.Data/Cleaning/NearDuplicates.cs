@@ -27,6 +27,7 @@ internal static class NearDuplicates
         // The pairs compared (each row with the earliest row sharing its key in some band) are the
         // same as in any other order, and the clusters do not depend on the order of the unions.
         var buckets = new Dictionary<ulong, int>(count);
+        uint[] x = [], y = [];
         for (var band = 0; band < MinHasher.Bands; band++)
         {
             buckets.Clear();
@@ -42,7 +43,7 @@ internal static class NearDuplicates
                 {
                     first = row;
                 }
-                else if (MinHasher.Jaccard(state.Shingles(row), state.Shingles(first)) >= threshold)
+                else if (MinHasher.Jaccard(Set(state.Shingles(row), ref x), Set(state.Shingles(first), ref y)) >= threshold)
                 {
                     Union(parent, row, first);
                 }
@@ -78,6 +79,19 @@ internal static class NearDuplicates
         {
             state.CountCluster(rows);
         }
+    }
+
+    // The shingle hashes as a sorted set, in scratch.
+    private static ReadOnlySpan<uint> Set(ReadOnlySpan<uint> hashes, ref uint[] scratch)
+    {
+        if (scratch.Length < hashes.Length)
+        {
+            scratch = new uint[Math.Max(hashes.Length, scratch.Length * 2)];
+        }
+
+        var set = scratch.AsSpan(0, hashes.Length);
+        hashes.CopyTo(set);
+        return set[..MinHasher.SortDistinct(set)];
     }
 
     private static int Find(int[] parent, int x)
