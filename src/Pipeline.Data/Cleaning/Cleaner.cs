@@ -32,6 +32,9 @@ public static partial class Cleaner
 
     private static ReadOnlySpan<byte> SpilledGroup => "\"group\":0}"u8;
 
+    // How an Ingest record line ends (Clean sets both keys).
+    private static ReadOnlySpan<byte> UnsetKeys => "\"row_id\":0,\"group\":0}"u8;
+
     /// <summary>Runs Clean on <paramref name="ingestDirectory"/>'s records into <paramref name="outputDirectory"/>.</summary>
     /// <param name="ingestDirectory">Ingest's output folder.</param>
     /// <param name="outputDirectory">Usually <c>artifacts/clean</c>.</param>
@@ -56,22 +59,7 @@ public static partial class Cleaner
             // pass 2 neither parses nor normalises it again.
             using (var kept = new JsonlWriter(spill))
             {
-                var hasher = new MinHasher(options.NearDuplicates.Shingle);
-                foreach (var record in RecordJson.ReadRecords(input))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var row = Prepare(record, options, labels, out var text, out var rowLabels);
-                    if (row is { } reject)
-                    {
-                        removed.Write(reject);
-                        state.AddRemoved(reject.Reason);
-                        continue;
-                    }
-
-                    var rowId = state.AddCandidate(record, text!, rowLabels!, options.NearDuplicates.Enabled ? hasher : null);
-                    kept.Write(record with { Text = text!, Labels = rowLabels!, RowId = rowId, Group = 0 });
-                }
-
+                FirstPass(input, options, labels, state, removed, kept, cancellationToken);
                 kept.Complete(toDisk: false);
             }
 
@@ -124,6 +112,66 @@ public static partial class Cleaner
         }
 
         return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FirstPass(string input, CleanOptions options, LabelNormalizer labels, CleanState state, JsonlWriter removed, JsonlWriter kept, CancellationToken cancellationToken)
+    {
+        var hasher = new MinHasher(options.NearDuplicates.Shingle);
+        using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var lines = new Utf8LineReader(stream);
+        var scratch = new List<string>();
+        while (lines.TryReadLine(out var memory))
+        {
+            if (memory.IsEmpty)
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var line = memory.Span;
+            var record = RecordJson.Parse(line, scratch, input, lines.LineNumber);
+            var row = Prepare(record, options, labels, out var text, out var rowLabels);
+            if (row is { } reject)
+            {
+                removed.Write(reject);
+                state.AddRemoved(reject.Reason);
+                continue;
+            }
+
+            var rowId = state.AddCandidate(record, text!, rowLabels!, options.NearDuplicates.Enabled ? hasher : null);
+            if (line.EndsWith(UnsetKeys) && string.Equals(text, record.Text, StringComparison.Ordinal) && SameLabels(rowLabels!, record.Labels))
+            {
+                // Text and labels came through unchanged: the line Ingest wrote (by the same writer, from
+                // the same strings) is the output line but for the row id, so copy it instead of writing it again.
+                var prefix = line[..^UnsetKeys.Length];
+                var span = kept.GetSpan(prefix.Length + UnsetKeys.Length + 24);
+                prefix.CopyTo(span);
+                var at = prefix.Length;
+                "\"row_id\":"u8.CopyTo(span[at..]);
+                at += 9;
+                rowId.TryFormat(span[at..], out var digits, default, CultureInfo.InvariantCulture);
+                at += digits;
+                ",\"group\":0}\n"u8.CopyTo(span[at..]);
+                kept.Advance(at + 12);
+                continue;
+            }
+
+            kept.Write(record with { Text = text!, Labels = rowLabels!, RowId = rowId, Group = 0 });
+        }
+    }
+
+    private static bool SameLabels(string[] normalized, IReadOnlyList<string> raw)
+    {
+        for (var t = 0; t < normalized.Length; t++)
+        {
+            if (!string.Equals(normalized[t], raw[t], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // Pass 2: walks Ingest's lines and the spill file in step; a kept row's spilled line gets its

@@ -22,6 +22,9 @@ public static class RecordJson
     private static readonly JsonEncodedText ExcerptName = JsonEncodedText.Encode("excerpt");
     private static readonly JsonEncodedText DuplicateOfName = JsonEncodedText.Encode("duplicate_of");
 
+    // Property names in the order of Property's codes.
+    private static readonly byte[][] Names = [.. new[] { "id", "text", "source", "line", "row_id", "group", "labels" }.Select(System.Text.Encoding.UTF8.GetBytes)];
+
     /// <summary>Writes one record as one line.</summary>
     public static void Write(Utf8JsonWriter writer, Stream stream, DataRecord record)
     {
@@ -134,7 +137,33 @@ public static class RecordJson
         }
     }
 
-    private static int Property(ref Utf8JsonReader reader) =>
+    private static int Property(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            // The names this class writes, told apart by length and first byte without a chain of compares.
+            var name = reader.ValueSpan;
+            var guess = (name.Length, name.IsEmpty ? 0 : name[0]) switch
+            {
+                (2, (byte)'i') => 0,
+                (4, (byte)'t') => 1,
+                (6, (byte)'s') => 2,
+                (4, (byte)'l') => 3,
+                (6, (byte)'r') => 4,
+                (5, (byte)'g') => 5,
+                (6, (byte)'l') => 6,
+                _ => -1,
+            };
+            if (guess >= 0 && name.SequenceEqual(Names[guess]))
+            {
+                return guess;
+            }
+        }
+
+        return PropertyByCompare(ref reader);
+    }
+
+    private static int PropertyByCompare(ref Utf8JsonReader reader) =>
         reader.ValueTextEquals("id"u8) ? 0
         : reader.ValueTextEquals("text"u8) ? 1
         : reader.ValueTextEquals("source"u8) ? 2
