@@ -14,7 +14,8 @@ internal sealed class CleanState(int taskCount, long expectedRows = 0)
     private readonly List<int> _labelKeys = new(Rows(expectedRows));
     private readonly List<int> _slots = new(Rows(expectedRows));
     private readonly List<(string Source, long Line)> _origins = new(Rows(expectedRows));
-    private readonly List<uint> _signatures = new(Rows(expectedRows) * MinHasher.Size);
+    // Per band, each distinct text's LSH band key (the signature itself is not needed once they are known).
+    private readonly List<ulong>[] _bandKeys = [.. Enumerable.Range(0, MinHasher.Bands).Select(_ => new List<ulong>(Rows(expectedRows)))];
     private readonly List<uint> _shingles = [];
     private readonly List<int> _shingleStarts = [0];
     private readonly List<int> _textLengths = new(Rows(expectedRows));
@@ -87,10 +88,13 @@ internal sealed class CleanState(int taskCount, long expectedRows = 0)
             return rowId;
         }
 
-        var slot = _signatures.Count / MinHasher.Size;
+        var slot = _bandKeys[0].Count;
         Span<uint> signature = stackalloc uint[MinHasher.Size];
         _shingles.AddRange(hasher.SignUnsorted(text.AsSpan(), signature));
-        _signatures.AddRange(signature);
+        for (var band = 0; band < MinHasher.Bands; band++)
+        {
+            _bandKeys[band].Add(MinHasher.BandKey(signature, band));
+        }
         _shingleStarts.Add(_shingles.Count);
 
         _slots.Add(slot);
@@ -124,8 +128,8 @@ internal sealed class CleanState(int taskCount, long expectedRows = 0)
 
     public int LabelKey(int candidate) => _labelKeys[candidate];
 
-    public ReadOnlySpan<uint> Signature(int candidate) =>
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_signatures).Slice(_slots[candidate] * MinHasher.Size, MinHasher.Size);
+    /// <summary><see cref="MinHasher.BandKey"/> of band <paramref name="band"/> of the candidate's signature.</summary>
+    public ulong BandKey(int candidate, int band) => _bandKeys[band][_slots[candidate]];
 
     /// <summary>The candidate's shingle hashes in text order, repeats included (see <see cref="MinHasher.SortDistinct"/>).</summary>
     public ReadOnlySpan<uint> Shingles(int candidate)

@@ -38,7 +38,7 @@ internal static class NearDuplicates
                     continue;
                 }
 
-                ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(buckets, MinHasher.BandKey(state.Signature(row), band), out var exists);
+                ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(buckets, state.BandKey(row, band), out var exists);
                 if (!exists)
                 {
                     first = row;
