@@ -134,4 +134,34 @@ public sealed class CleanSpecs : IDisposable
         // Assert
         Assert.Equal("Mail [EMAIL] or call [PHONE], see [URL] order 12345", masked);
     }
+
+    [Fact]
+    public async Task I_get_kept_lines_as_the_writer_writes_them_whether_or_not_cleaning_changed_the_row_and_no_scratch_file()
+    {
+        // Arrange: rows kept as they are, rows whose text or label cleaning changes, and a duplicate.
+        await IngestAsync(
+            ("a plain message about my order", "billing"),
+            ("  spaced   out\ttext ", "billing"),
+            ("another plain message", " Shipping "),
+            ("caf\u00e9 \u00fcber na\u00efve", "billing"),
+            ("a plain message about my order", "billing"));
+
+        // Act
+        _repo.Clean();
+
+        // Assert
+        var lines = _repo.ReadLines("clean/records.jsonl");
+        Assert.Equal(4, lines.Count);
+        foreach (var line in lines)
+        {
+            var record = Kept().Single(r => line.Contains($"\"line\":{r.Line},", StringComparison.Ordinal));
+            using var buffer = new MemoryStream();
+            using var writer = RecordJson.CreateWriter(buffer);
+            RecordJson.Write(writer, buffer, record);
+            Assert.Equal(line + "\n", System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            Assert.NotEqual(0, record.RowId);
+        }
+
+        Assert.Equal(["records.jsonl", "removed.jsonl", "summary.json"], Directory.GetFiles(Path.Combine(_repo.Artifacts, "clean")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
 }

@@ -1,34 +1,40 @@
+using System.Runtime.CompilerServices;
 using Pipeline.Configuration;
 using Pipeline.Data.Model;
 
 namespace Pipeline.Data.Cleaning;
 
 /// <summary>What Clean keeps in memory between its passes: a few hashes per row, never the texts.</summary>
-internal sealed class CleanState(int taskCount)
+internal sealed class CleanState(int taskCount, long expectedRows = 0)
 {
-    private readonly List<bool> _isCandidate = [];
-    private readonly List<long> _rowIds = [];
-    private readonly List<int> _labelKeys = [];
-    private readonly List<int> _slots = [];
-    private readonly List<(string Source, long Line)> _origins = [];
-    private readonly List<uint> _signatures = [];
+    // Per-row lists are sized once from Ingest's row count: none grows by doubling (which briefly holds both copies).
+
+    private readonly List<bool> _isCandidate = new(Rows(expectedRows));
+    private readonly List<long> _rowIds = new(Rows(expectedRows));
+    private readonly List<int> _labelKeys = new(Rows(expectedRows));
+    private readonly List<int> _slots = new(Rows(expectedRows));
+    private readonly List<(string Source, long Line)> _origins = new(Rows(expectedRows));
+    // Per band, each distinct text's LSH band key (the signature itself is not needed once they are known).
+    private readonly List<ulong>[] _bandKeys = [.. Enumerable.Range(0, MinHasher.Bands).Select(_ => new List<ulong>(Rows(expectedRows)))];
     private readonly List<uint> _shingles = [];
     private readonly List<int> _shingleStarts = [0];
-    private readonly List<uint> _scratch = [];
+    private readonly List<int> _textLengths = new(Rows(expectedRows));
+    private readonly List<string[]> _keyLabels = [];
     private readonly Dictionary<string, int> _labelKeyIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
-    private readonly Dictionary<UInt128, int> _firstOfText = [];
+    private readonly Dictionary<UInt128, int> _firstOfText = new(Rows(expectedRows));
     private readonly Dictionary<int, List<int>> _sameText = [];
     private readonly Dictionary<int, Removal> _removals = [];
     private readonly Dictionary<int, long> _groups = [];
     private readonly SortedDictionary<string, long> _removedByReason = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<string, long>> _labelCounts = new(StringComparer.Ordinal);
-    private readonly List<int> _lengths = [];
+    private readonly List<int> _lengths = new(Rows(expectedRows));
     private readonly string[] _taskNames = new string[taskCount];
     private long _rowsIn;
     private long _conflictingTexts;
     private long _clustersKept;
     private long _clusterRowsKept;
+    private byte[] _utf8 = new byte[1024];
 
     public void AddRemoved(string reason)
     {
@@ -37,17 +43,22 @@ internal sealed class CleanState(int taskCount)
         Count(reason);
     }
 
-    public void AddCandidate(DataRecord record, string text, string[] labels, MinHasher? hasher)
+    /// <summary>Adds a row that passed the row rules; returns its row id.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public long AddCandidate(DataRecord record, string text, string[] labels, MinHasher? hasher)
     {
         _rowsIn++;
         _isCandidate.Add(true);
         var candidate = _rowIds.Count;
-        _rowIds.Add(RowKeys.RowId(record.Id, text));
-        var labelKey = string.Join('\u001F', labels);
+        var rowId = RowKeys.RowId(record.Id, text, ref _utf8);
+        _rowIds.Add(rowId);
+        _textLengths.Add(text.Length);
+        var labelKey = labels.Length == 1 ? labels[0] : string.Join('\u001F', labels);
         if (!_labelKeyIds.TryGetValue(labelKey, out var keyId))
         {
             keyId = _labelKeyIds.Count;
             _labelKeyIds[labelKey] = keyId;
+            _keyLabels.Add(labels);
         }
 
         _labelKeys.Add(keyId);
@@ -57,7 +68,7 @@ internal sealed class CleanState(int taskCount)
         }
 
         _origins.Add((source, record.Line));
-        var hash = RowKeys.TextHash(text);
+        var hash = RowKeys.TextHash(text, ref _utf8);
         if (_firstOfText.TryGetValue(hash, out var first))
         {
             if (!_sameText.TryGetValue(first, out var rows))
@@ -67,28 +78,27 @@ internal sealed class CleanState(int taskCount)
 
             rows.Add(candidate);
             _slots.Add(_slots[first]);
-            return;
+            return rowId;
         }
 
         _firstOfText[hash] = candidate;
         if (hasher is null)
         {
             _slots.Add(-1);
-            return;
+            return rowId;
         }
 
-        var slot = _signatures.Count / MinHasher.Size;
+        var slot = _bandKeys[0].Count;
         Span<uint> signature = stackalloc uint[MinHasher.Size];
-        hasher.Sign(text, signature, _scratch);
-        foreach (var value in signature)
+        _shingles.AddRange(hasher.SignUnsorted(text.AsSpan(), signature));
+        for (var band = 0; band < MinHasher.Bands; band++)
         {
-            _signatures.Add(value);
+            _bandKeys[band].Add(MinHasher.BandKey(signature, band));
         }
-
-        _shingles.AddRange(_scratch);
         _shingleStarts.Add(_shingles.Count);
 
         _slots.Add(slot);
+        return rowId;
     }
 
     public bool IsCandidate(int row) => _isCandidate[row];
@@ -118,9 +128,10 @@ internal sealed class CleanState(int taskCount)
 
     public int LabelKey(int candidate) => _labelKeys[candidate];
 
-    public ReadOnlySpan<uint> Signature(int candidate) =>
-        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_signatures).Slice(_slots[candidate] * MinHasher.Size, MinHasher.Size);
+    /// <summary><see cref="MinHasher.BandKey"/> of band <paramref name="band"/> of the candidate's signature.</summary>
+    public ulong BandKey(int candidate, int band) => _bandKeys[band][_slots[candidate]];
 
+    /// <summary>The candidate's shingle hashes in text order, repeats included (see <see cref="MinHasher.SortDistinct"/>).</summary>
     public ReadOnlySpan<uint> Shingles(int candidate)
     {
         var slot = _slots[candidate];
@@ -143,9 +154,11 @@ internal sealed class CleanState(int taskCount)
         _clusterRowsKept += rows;
     }
 
-    public void CountKept(DataRecord record)
+    /// <summary>Counts a kept candidate's labels and length.</summary>
+    public void CountKept(int candidate)
     {
-        for (var t = 0; t < record.Labels.Count; t++)
+        var labels = _keyLabels[_labelKeys[candidate]];
+        for (var t = 0; t < labels.Length; t++)
         {
             var task = _taskNames[t] ?? "";
             if (!_labelCounts.TryGetValue(task, out var counts))
@@ -153,10 +166,10 @@ internal sealed class CleanState(int taskCount)
                 _labelCounts[task] = counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
             }
 
-            counts[record.Labels[t]] = counts.GetValueOrDefault(record.Labels[t]) + 1;
+            counts[labels[t]] = counts.GetValueOrDefault(labels[t]) + 1;
         }
 
-        _lengths.Add(record.Text.Length);
+        _lengths.Add(_textLengths[candidate]);
     }
 
     public CleanSummary Summarize(IReadOnlyList<string> tasks)
@@ -230,6 +243,8 @@ internal sealed class CleanState(int taskCount)
             }
         }
     }
+
+    private static int Rows(long expectedRows) => (int)Math.Clamp(expectedRows, 0, int.MaxValue / MinHasher.Size);
 
     private void Count(string reason) => _removedByReason[reason] = _removedByReason.GetValueOrDefault(reason) + 1;
 

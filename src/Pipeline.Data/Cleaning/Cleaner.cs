@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Pipeline.Configuration;
 using Pipeline.Data.Ingest;
@@ -8,10 +9,12 @@ using Pipeline.Data.Model;
 namespace Pipeline.Data.Cleaning;
 
 /// <summary>
-/// The Clean stage's work, in two streaming passes over Ingest's records. Pass 1 normalises each
-/// row, drops rows that fail the length and label rules, and keeps per row only hashes (XxHash128
-/// of the text, a MinHash signature per distinct text). Then it decides exact duplicates, label
-/// conflicts and near-duplicates. Pass 2 writes <c>records.jsonl</c> and <c>removed.jsonl</c>.
+/// The Clean stage's work, in two streaming passes. Pass 1 parses and normalises each of Ingest's
+/// rows once, drops rows that fail the length and label rules, keeps in memory per row only hashes
+/// (XxHash128 of the text, a MinHash signature per distinct text) and spills each candidate's output
+/// line to a scratch file. Then it decides exact duplicates, label conflicts and near-duplicates.
+/// Pass 2 copies the spilled lines of kept rows (adding their group) to <c>records.jsonl</c> and
+/// writes the others to <c>removed.jsonl</c>.
 /// </summary>
 public static partial class Cleaner
 {
@@ -23,6 +26,14 @@ public static partial class Cleaner
 
     /// <summary>The summary file's name inside the output folder.</summary>
     public const string SummaryFile = "summary.json";
+
+    // Pass 1's kept lines, read back and deleted by pass 2.
+    private const string SpillFile = ".pass1.jsonl";
+
+    private static ReadOnlySpan<byte> SpilledGroup => "\"group\":0}"u8;
+
+    // How an Ingest record line ends (Clean sets both keys).
+    private static ReadOnlySpan<byte> UnsetKeys => "\"row_id\":0,\"group\":0}"u8;
 
     /// <summary>Runs Clean on <paramref name="ingestDirectory"/>'s records into <paramref name="outputDirectory"/>.</summary>
     /// <param name="ingestDirectory">Ingest's output folder.</param>
@@ -39,29 +50,22 @@ public static partial class Cleaner
         // data.labels is one flat set: it applies to single-task data only.
         var labels = new LabelNormalizer(options, ingest.Tasks.Count == 1 ? declaredLabels : null);
         using var staging = new StagingDirectory(outputDirectory);
-        var state = new CleanState(ingest.Tasks.Count);
+        var state = new CleanState(ingest.Tasks.Count, ingest.Accepted);
         state.NameTasks(ingest.Tasks);
-        using (var removed = new FileStream(staging.File(RemovedFile), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-        using (var writer = RecordJson.CreateWriter(removed))
+        var spill = staging.File(SpillFile);
+        using (var removed = new JsonlWriter(staging.File(RemovedFile)))
         {
-            var hasher = new MinHasher(options.NearDuplicates.Shingle);
-            foreach (var record in RecordJson.ReadRecords(input))
+            // Pass 1: each candidate's output line (with group 0) goes to the spill file, so that
+            // pass 2 neither parses nor normalises it again.
+            using (var kept = new JsonlWriter(spill))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var row = Prepare(record, options, labels, out var text, out var rowLabels);
-                if (row is { } reject)
-                {
-                    RecordJson.Write(writer, removed, reject);
-                    state.AddRemoved(reject.Reason);
-                    continue;
-                }
-
-                state.AddCandidate(record, text!, rowLabels!, options.NearDuplicates.Enabled ? hasher : null);
+                FirstPass(input, options, labels, state, removed, kept, cancellationToken);
+                kept.Complete(toDisk: false);
             }
 
             state.Decide(options);
-            WriteKept(input, staging, state, options, labels, writer, removed, cancellationToken);
-            removed.Flush(flushToDisk: true);
+            WriteKept(input, spill, staging, state, removed, cancellationToken);
+            removed.Complete(toDisk: true);
         }
 
         var summary = state.Summarize(ingest.Tasks);
@@ -110,38 +114,123 @@ public static partial class Cleaner
         return null;
     }
 
-    private static void WriteKept(string input, StagingDirectory staging, CleanState state, CleanOptions options, LabelNormalizer labels, Utf8JsonWriter writer, FileStream removed, CancellationToken cancellationToken)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FirstPass(string input, CleanOptions options, LabelNormalizer labels, CleanState state, JsonlWriter removed, JsonlWriter kept, CancellationToken cancellationToken)
     {
-        using var output = new FileStream(staging.File(RecordsFile), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        using var outputWriter = RecordJson.CreateWriter(output);
-        var index = -1;
-        var candidate = -1;
-        foreach (var record in RecordJson.ReadRecords(input))
+        var hasher = new MinHasher(options.NearDuplicates.Shingle);
+        using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var lines = new Utf8LineReader(stream);
+        var scratch = new List<string>();
+        while (lines.TryReadLine(out var memory))
         {
+            if (memory.IsEmpty)
+            {
+                continue;
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
-            index++;
-            if (!state.IsCandidate(index))
+            var line = memory.Span;
+            var record = RecordJson.Parse(line, scratch, input, lines.LineNumber);
+            var row = Prepare(record, options, labels, out var text, out var rowLabels);
+            if (row is { } reject)
             {
+                removed.Write(reject);
+                state.AddRemoved(reject.Reason);
                 continue;
             }
 
-            candidate++;
-            if (state.RemovalOf(candidate) is { } removal)
+            var rowId = state.AddCandidate(record, text!, rowLabels!, options.NearDuplicates.Enabled ? hasher : null);
+            if (line.EndsWith(UnsetKeys) && string.Equals(text, record.Text, StringComparison.Ordinal) && SameLabels(rowLabels!, record.Labels))
             {
-                var keptRow = state.Origin(removal.Of);
-                var reject = Removed(record, removal.Reason == RejectReasons.ConflictingLabels ? "label" : "text", removal.Reason, removal.Detail + (removal.Of == candidate ? "" : $" Kept: {keptRow.Source}:{keptRow.Line}."))
-                    with { DuplicateOf = removal.Of == candidate ? null : state.RowId(removal.Of).ToString(CultureInfo.InvariantCulture), RowId = state.RowId(candidate) };
-                RecordJson.Write(writer, removed, reject);
+                // Text and labels came through unchanged: the line Ingest wrote (by the same writer, from
+                // the same strings) is the output line but for the row id, so copy it instead of writing it again.
+                var prefix = line[..^UnsetKeys.Length];
+                var span = kept.GetSpan(prefix.Length + UnsetKeys.Length + 24);
+                prefix.CopyTo(span);
+                var at = prefix.Length;
+                "\"row_id\":"u8.CopyTo(span[at..]);
+                at += 9;
+                rowId.TryFormat(span[at..], out var digits, default, CultureInfo.InvariantCulture);
+                at += digits;
+                ",\"group\":0}\n"u8.CopyTo(span[at..]);
+                kept.Advance(at + 12);
                 continue;
             }
 
-            Prepare(record, options, labels, out var text, out var rowLabels);
-            var kept = record with { Text = text!, Labels = rowLabels!, RowId = state.RowId(candidate), Group = state.Group(candidate) };
-            state.CountKept(kept);
-            RecordJson.Write(outputWriter, output, kept);
+            kept.Write(record with { Text = text!, Labels = rowLabels!, RowId = rowId, Group = 0 });
+        }
+    }
+
+    private static bool SameLabels(string[] normalized, IReadOnlyList<string> raw)
+    {
+        for (var t = 0; t < normalized.Length; t++)
+        {
+            if (!string.Equals(normalized[t], raw[t], StringComparison.Ordinal))
+            {
+                return false;
+            }
         }
 
-        output.Flush(flushToDisk: true);
+        return true;
+    }
+
+    // Pass 2: walks Ingest's lines and the spill file in step; a kept row's spilled line gets its
+    // group, a removed row is parsed again (from Ingest's line) only to cite it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteKept(string input, string spill, StagingDirectory staging, CleanState state, JsonlWriter removed, CancellationToken cancellationToken)
+    {
+        using var output = new JsonlWriter(staging.File(RecordsFile));
+        using (var inputStream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+        using (var spillStream = new FileStream(spill, FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
+        {
+            var inputLines = new Utf8LineReader(inputStream);
+            var spillLines = new Utf8LineReader(spillStream);
+            var labels = new List<string>();
+            var index = -1;
+            var candidate = -1;
+            while (inputLines.TryReadLine(out var line))
+            {
+                if (line.IsEmpty)
+                {
+                    continue;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                index++;
+                if (!state.IsCandidate(index))
+                {
+                    continue;
+                }
+
+                candidate++;
+                if (!spillLines.TryReadLine(out var spilled) || !spilled.Span.EndsWith(SpilledGroup))
+                {
+                    throw new DataException($"{spill}: the spill file of Clean's first pass ends early or is damaged at row {candidate}. Rerun Clean.");
+                }
+
+                if (state.RemovalOf(candidate) is { } removal)
+                {
+                    var record = RecordJson.Parse(line.Span, labels, input, inputLines.LineNumber);
+                    var keptRow = state.Origin(removal.Of);
+                    var reject = Removed(record, removal.Reason == RejectReasons.ConflictingLabels ? "label" : "text", removal.Reason, removal.Detail + (removal.Of == candidate ? "" : $" Kept: {keptRow.Source}:{keptRow.Line}."))
+                        with { DuplicateOf = removal.Of == candidate ? null : state.RowId(removal.Of).ToString(CultureInfo.InvariantCulture), RowId = state.RowId(candidate) };
+                    removed.Write(reject);
+                    continue;
+                }
+
+                // The spilled line ends with "group":0}; write it with the row's group instead.
+                var body = spilled.Span[..^2];
+                var span = output.GetSpan(body.Length + 24);
+                body.CopyTo(span);
+                state.Group(candidate).TryFormat(span[body.Length..], out var digits, default, CultureInfo.InvariantCulture);
+                span[body.Length + digits] = (byte)'}';
+                span[body.Length + digits + 1] = (byte)'\n';
+                output.Advance(body.Length + digits + 2);
+                state.CountKept(candidate);
+            }
+        }
+
+        output.Complete(toDisk: true);
     }
 
     private static Reject Removed(DataRecord record, string field, string reason, string detail) =>

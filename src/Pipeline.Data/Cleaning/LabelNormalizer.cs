@@ -9,6 +9,10 @@ public sealed class LabelNormalizer
     private readonly Dictionary<string, string> _aliases;
     private readonly HashSet<string>? _declared;
 
+    // Labels repeat across rows: the result per raw label, up to CacheSize distinct ones.
+    private const int CacheSize = 4096;
+    private readonly Dictionary<string, (string? Value, bool Unknown)> _cache = new(StringComparer.Ordinal);
+
     /// <summary>Builds the normaliser from <c>clean</c> and the optional declared set <c>data.labels</c>.</summary>
     public LabelNormalizer(CleanOptions options, IReadOnlyList<string>? declaredLabels)
     {
@@ -27,6 +31,23 @@ public sealed class LabelNormalizer
     public string? Normalize(string label, out bool unknown)
     {
         ArgumentNullException.ThrowIfNull(label);
+        if (_cache.TryGetValue(label, out var cached))
+        {
+            unknown = cached.Unknown;
+            return cached.Value;
+        }
+
+        var value = Resolve(label, out unknown);
+        if (_cache.Count < CacheSize)
+        {
+            _cache[label] = (value, unknown);
+        }
+
+        return value;
+    }
+
+    private string? Resolve(string label, out bool unknown)
+    {
         unknown = false;
         var value = Basic(label);
         if (value.Length == 0)

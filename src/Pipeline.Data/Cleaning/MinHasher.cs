@@ -1,5 +1,8 @@
 using System.IO.Hashing;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Pipeline.Data.Cleaning;
 
@@ -22,7 +25,9 @@ public sealed class MinHasher
     private readonly ulong[] _a = new ulong[Size];
     private readonly ulong[] _b = new ulong[Size];
     private readonly int _shingle;
-    private readonly List<ulong> _wordHashes = [];
+    private ulong[] _wordHashes = new ulong[64];
+    private uint[] _shingles = new uint[64];
+    private ulong[] _full = new ulong[64];
 
     /// <summary>A hasher over shingles of <paramref name="shingle"/> words (1–10).</summary>
     public MinHasher(int shingle)
@@ -45,54 +50,99 @@ public sealed class MinHasher
     public void Sign(string text, Span<uint> signature, List<uint> shingles)
     {
         ArgumentNullException.ThrowIfNull(shingles);
-        shingles.Clear();
         ArgumentNullException.ThrowIfNull(text);
-        _wordHashes.Clear();
-        foreach (var word in text.AsSpan().Split(' '))
+        shingles.Clear();
+        shingles.AddRange(Sign(text.AsSpan(), signature));
+    }
+
+    /// <summary>
+    /// Writes the signature of <paramref name="text"/> (split on spaces) into <paramref name="signature"/> and
+    /// returns its distinct 32-bit shingle hashes, sorted; the span is valid until the next call on this instance.
+    /// </summary>
+    public ReadOnlySpan<uint> Sign(ReadOnlySpan<char> text, Span<uint> signature)
+    {
+        var count = SignUnsorted(text, signature).Length;
+        var hashes = _shingles.AsSpan(0, count);
+        return hashes[..SortDistinct(hashes)];
+    }
+
+    /// <summary>
+    /// Like <see cref="Sign(ReadOnlySpan{char}, Span{uint})"/>, but the shingle hashes come in text order, repeats
+    /// included (<see cref="SortDistinct"/> makes them a set): Clean sorts only the few it compares.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal ReadOnlySpan<uint> SignUnsorted(ReadOnlySpan<char> text, Span<uint> signature)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(signature.Length, Size, nameof(signature));
+        var words = 0;
+        var rest = text;
+        while (true)
         {
-            var span = text.AsSpan(word);
-            if (!span.IsEmpty)
+            var space = rest.IndexOf(' ');
+            var word = space < 0 ? rest : rest[..space];
+            if (!word.IsEmpty)
             {
-                _wordHashes.Add(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(span)));
+                if (words == _wordHashes.Length)
+                {
+                    Array.Resize(ref _wordHashes, words * 2);
+                }
+
+                _wordHashes[words++] = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(word));
             }
+
+            if (space < 0)
+            {
+                break;
+            }
+
+            rest = rest[(space + 1)..];
         }
 
-        signature.Fill(uint.MaxValue);
-        var count = Math.Max(1, _wordHashes.Count - _shingle + 1);
+        var count = Math.Max(1, words - _shingle + 1);
+        if (_shingles.Length < count)
+        {
+            _shingles = new uint[Math.Max(count, _shingles.Length * 2)];
+            _full = new ulong[_shingles.Length];
+        }
+
+        var hashes = _shingles.AsSpan(0, count);
+        var full = _full.AsSpan(0, count);
         for (var s = 0; s < count; s++)
         {
             var h = 0xCBF29CE484222325UL;
-            for (var w = s; w < Math.Min(s + _shingle, _wordHashes.Count); w++)
+            var end = Math.Min(s + _shingle, words);
+            for (var w = s; w < end; w++)
             {
                 h = (h ^ _wordHashes[w]) * 0x100000001B3UL;
                 h ^= h >> 29;
             }
 
-            shingles.Add((uint)(h >> 32));
-            for (var i = 0; i < Size; i++)
-            {
-                var v = (uint)((_a[i] * h + _b[i]) >> 32);
-                if (v < signature[i])
-                {
-                    signature[i] = v;
-                }
-            }
+            full[s] = h;
+            hashes[s] = (uint)(h >> 32);
         }
 
-        shingles.Sort();
+        MinOver(full, signature);
+        return hashes;
+    }
+
+    /// <summary>Sorts <paramref name="hashes"/> and moves its distinct values to the front; returns their count.</summary>
+    internal static int SortDistinct(Span<uint> hashes)
+    {
+        hashes.Sort();
         var distinct = 0;
-        for (var i = 0; i < shingles.Count; i++)
+        for (var i = 0; i < hashes.Length; i++)
         {
-            if (i == 0 || shingles[i] != shingles[distinct - 1])
+            if (i == 0 || hashes[i] != hashes[distinct - 1])
             {
-                shingles[distinct++] = shingles[i];
+                hashes[distinct++] = hashes[i];
             }
         }
 
-        shingles.RemoveRange(distinct, shingles.Count - distinct);
+        return distinct;
     }
 
     /// <summary>The Jaccard similarity of two sorted, distinct shingle-hash sets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Jaccard(ReadOnlySpan<uint> x, ReadOnlySpan<uint> y)
     {
         int i = 0, j = 0, same = 0;
@@ -133,6 +183,60 @@ public sealed class MinHasher
     /// <summary>The key of band <paramref name="band"/> of a signature.</summary>
     public static ulong BandKey(ReadOnlySpan<uint> signature, int band) =>
         XxHash3.HashToUInt64(MemoryMarshal.AsBytes(signature.Slice(band * RowsPerBand, RowsPerBand)), band);
+
+    /// <summary>signature[i] = min over shingles h of the high 32 bits of a[i]·h + b[i] (mod 2^64), several i at once where SIMD allows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MinOver(ReadOnlySpan<ulong> full, Span<uint> signature)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + Vector512<ulong>.Count <= Size; i += Vector512<ulong>.Count)
+            {
+                var a = Vector512.Create<ulong>(_a.AsSpan(i));
+                var b = Vector512.Create<ulong>(_b.AsSpan(i));
+                var min = Vector512<ulong>.AllBitsSet;
+                foreach (var h in full)
+                {
+                    min = Vector512.Min(min, Vector512.ShiftRightLogical((a * Vector512.Create(h)) + b, 32));
+                }
+
+                Vector512.Narrow(min, min).GetLower().CopyTo(signature[i..]);
+            }
+        }
+
+        if (Vector.IsHardwareAccelerated)
+        {
+            var lanes = Vector<ulong>.Count;
+            for (; i + lanes <= Size; i += lanes)
+            {
+                var a = new Vector<ulong>(_a, i);
+                var b = new Vector<ulong>(_b, i);
+                var min = Vector<ulong>.AllBitsSet;
+                foreach (var h in full)
+                {
+                    min = Vector.Min(min, Vector.ShiftRightLogical((a * new Vector<ulong>(h)) + b, 32));
+                }
+
+                for (var lane = 0; lane < lanes; lane++)
+                {
+                    signature[i + lane] = (uint)min[lane];
+                }
+            }
+        }
+
+        for (; i < Size; i++)
+        {
+            var (a, b, min) = (_a[i], _b[i], uint.MaxValue);
+            foreach (var h in full)
+            {
+                var v = (uint)(((a * h) + b) >> 32);
+                min = v < min ? v : min;
+            }
+
+            signature[i] = min;
+        }
+    }
 
     private static ulong SplitMix(ref ulong state)
     {

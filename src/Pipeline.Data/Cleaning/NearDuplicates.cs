@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Pipeline.Data.Model;
 
 namespace Pipeline.Data.Cleaning;
@@ -10,6 +12,8 @@ namespace Pipeline.Data.Cleaning;
 /// </summary>
 internal static class NearDuplicates
 {
+    // Called once per run over every row: compile it optimised at once rather than through tier 0 and OSR.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Resolve(CleanState state, double threshold)
     {
         var count = state.CandidateCount;
@@ -19,25 +23,29 @@ internal static class NearDuplicates
             parent[i] = i;
         }
 
-        var buckets = new Dictionary<ulong, int>();
-        for (var row = 0; row < count; row++)
+        // One band at a time, so that the bucket table holds one key per row rather than Bands.
+        // The pairs compared (each row with the earliest row sharing its key in some band) are the
+        // same as in any other order, and the clusters do not depend on the order of the unions.
+        var buckets = new Dictionary<ulong, int>(count);
+        uint[] x = [], y = [];
+        for (var band = 0; band < MinHasher.Bands; band++)
         {
-            if (state.IsRemoved(row))
+            buckets.Clear();
+            for (var row = 0; row < count; row++)
             {
-                continue;
-            }
-
-            var signature = state.Signature(row);
-            for (var band = 0; band < MinHasher.Bands; band++)
-            {
-                var key = MinHasher.BandKey(signature, band);
-                if (!buckets.TryAdd(key, row))
+                if (state.IsRemoved(row))
                 {
-                    var other = buckets[key];
-                    if (MinHasher.Jaccard(state.Shingles(row), state.Shingles(other)) >= threshold)
-                    {
-                        Union(parent, row, other);
-                    }
+                    continue;
+                }
+
+                ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(buckets, state.BandKey(row, band), out var exists);
+                if (!exists)
+                {
+                    first = row;
+                }
+                else if (MinHasher.Jaccard(Set(state.Shingles(row), ref x), Set(state.Shingles(first), ref y)) >= threshold)
+                {
+                    Union(parent, row, first);
                 }
             }
         }
@@ -71,6 +79,19 @@ internal static class NearDuplicates
         {
             state.CountCluster(rows);
         }
+    }
+
+    // The shingle hashes as a sorted set, in scratch.
+    private static ReadOnlySpan<uint> Set(ReadOnlySpan<uint> hashes, ref uint[] scratch)
+    {
+        if (scratch.Length < hashes.Length)
+        {
+            scratch = new uint[Math.Max(hashes.Length, scratch.Length * 2)];
+        }
+
+        var set = scratch.AsSpan(0, hashes.Length);
+        hashes.CopyTo(set);
+        return set[..MinHasher.SortDistinct(set)];
     }
 
     private static int Find(int[] parent, int x)

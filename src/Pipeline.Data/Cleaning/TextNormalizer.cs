@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Pipeline.Configuration;
 
@@ -8,6 +9,7 @@ namespace Pipeline.Data.Cleaning;
 public static class TextNormalizer
 {
     /// <summary>The normalised text.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Normalize(string text, UnicodeNormalization unicode)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -55,6 +57,7 @@ public static class TextNormalizer
         return builder.ToString();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsClean(string text)
     {
         if (text.Length == 0)
@@ -65,6 +68,12 @@ public static class TextNormalizer
         if (text[0] == ' ' || text[^1] == ' ')
         {
             return false;
+        }
+
+        // Printable ASCII only (the common case): clean unless two spaces meet. Vectorised.
+        if (!text.AsSpan().ContainsAnyExceptInRange(' ', '~'))
+        {
+            return !text.AsSpan().Contains("  ", StringComparison.Ordinal);
         }
 
         var previousSpace = false;

@@ -37,16 +37,29 @@ public static class Formatter
         var writers = splits.Select(s => new ShardWriter(staging.File(ShardFormat.FileName(s)), clean.Tasks.Count)).ToArray();
         var stats = splits.Select(_ => new SplitStats(clean.Tasks)).ToArray();
         long rows = 0, leakage = 0, truncated = 0;
+        // Only the kept rows that removed duplicates point to need their split remembered (for LeakageRemoved).
+        var duplicates = DuplicatePairs(Path.Combine(request.CleanDirectory, Cleaner.RemovedFile));
         var splitOf = new Dictionary<long, Split>();
+        foreach (var (kept, _) in duplicates)
+        {
+            splitOf.TryAdd(kept, Split.Train);
+        }
+
+        var seen = new HashSet<long>();
+        var labelIdsOf = clean.Tasks.Select(t => labelMap.Tasks[t].Select((label, id) => (label, id)).ToDictionary(p => p.label, p => p.id, StringComparer.Ordinal)).ToArray();
         try
         {
             var labelIds = new int[clean.Tasks.Count];
-            foreach (var record in RecordJson.ReadRecords(Path.Combine(request.CleanDirectory, Cleaner.RecordsFile)))
+            foreach (var record in RecordJson.ReadRecords(Path.Combine(request.CleanDirectory, Cleaner.RecordsFile), withOrigin: false))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 rows++;
                 var split = assigner.Assign(record.Group);
-                splitOf[record.RowId] = split;
+                if (splitOf.ContainsKey(record.RowId))
+                {
+                    splitOf[record.RowId] = split;
+                    seen.Add(record.RowId);
+                }
                 if (record.Group != record.RowId && assigner.Assign(record.RowId) != split)
                 {
                     leakage++;
@@ -54,13 +67,13 @@ public static class Formatter
 
                 for (var t = 0; t < labelIds.Length; t++)
                 {
-                    labelIds[t] = labelMap.IdOf(clean.Tasks[t], record.Labels[t]);
+                    labelIds[t] = labelIdsOf[t].GetValueOrDefault(record.Labels[t], -1);
                 }
 
                 var ids = tokenizer.Encode(record.Text, request.Format.MaxLength, request.Format.Truncation, out var cut);
                 truncated += cut ? 1 : 0;
                 writers[(int)split].Append(ids, labelIds, record.RowId);
-                stats[(int)split].Add(record.Labels, ids.Length);
+                stats[(int)split].Add(record.Labels, labelIds, ids.Length);
             }
 
             foreach (var writer in writers)
@@ -81,7 +94,7 @@ public static class Formatter
             RowsIn = rows,
             Splits = splits.ToDictionary(s => s.ToString().ToLowerInvariant(), s => stats[(int)s].ToSummary(), StringComparer.Ordinal),
             LeakagePrevented = leakage,
-            LeakageRemoved = CountLeakageRemoved(Path.Combine(request.CleanDirectory, Cleaner.RemovedFile), splitOf, assigner),
+            LeakageRemoved = duplicates.Count(p => seen.Contains(p.Kept) && assigner.Assign(p.Own) != splitOf[p.Kept]),
             Truncated = truncated,
         };
         AtomicFile.WriteAllText(staging.File(LabelsFile), JsonSerializer.Serialize(labelMap, DataJson.Options));
@@ -99,22 +112,23 @@ public static class Formatter
     public static LabelMap ReadLabels(string outputDirectory) =>
         DataJson.Read<LabelMap>(Path.Combine(outputDirectory, LabelsFile), "Run Format first.");
 
-    private static long CountLeakageRemoved(string removedPath, Dictionary<long, Split> splitOf, SplitAssigner assigner)
+    // (kept row id, own row id) of each removed row that names the row it duplicates.
+    private static List<(long Kept, long Own)> DuplicatePairs(string removedPath)
     {
-        long count = 0;
+        var pairs = new List<(long Kept, long Own)>();
         foreach (var line in File.ReadLines(removedPath))
         {
             using var row = JsonDocument.Parse(line);
             var root = row.RootElement;
             if (root.TryGetProperty("duplicate_of", out var of) && root.TryGetProperty("row_id", out var own)
                 && long.TryParse(of.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var keptId)
-                && splitOf.TryGetValue(keptId, out var keptSplit) && assigner.Assign(own.GetInt64()) != keptSplit)
+                && own.ValueKind == JsonValueKind.Number && own.TryGetInt64(out var ownId))
             {
-                count++;
+                pairs.Add((keptId, ownId));
             }
         }
 
-        return count;
+        return pairs;
     }
 
     private static object Manifest(FormatRequest request, CleanSummary clean, FormatSummary summary) => new

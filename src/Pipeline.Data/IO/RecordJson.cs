@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Pipeline.Data.Model;
 
@@ -7,6 +9,21 @@ namespace Pipeline.Data.IO;
 public static class RecordJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText TextName = JsonEncodedText.Encode("text");
+    private static readonly JsonEncodedText LabelsName = JsonEncodedText.Encode("labels");
+    private static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText LineName = JsonEncodedText.Encode("line");
+    private static readonly JsonEncodedText RowIdName = JsonEncodedText.Encode("row_id");
+    private static readonly JsonEncodedText GroupName = JsonEncodedText.Encode("group");
+    private static readonly JsonEncodedText FieldName = JsonEncodedText.Encode("field");
+    private static readonly JsonEncodedText ReasonName = JsonEncodedText.Encode("reason");
+    private static readonly JsonEncodedText DetailName = JsonEncodedText.Encode("detail");
+    private static readonly JsonEncodedText ExcerptName = JsonEncodedText.Encode("excerpt");
+    private static readonly JsonEncodedText DuplicateOfName = JsonEncodedText.Encode("duplicate_of");
+
+    // Property names in the order of Property's codes.
+    private static readonly byte[][] Names = [.. new[] { "id", "text", "source", "line", "row_id", "group", "labels" }.Select(System.Text.Encoding.UTF8.GetBytes)];
 
     /// <summary>Writes one record as one line.</summary>
     public static void Write(Utf8JsonWriter writer, Stream stream, DataRecord record)
@@ -15,29 +32,7 @@ public static class RecordJson
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(record);
         writer.Reset(stream);
-        writer.WriteStartObject();
-        if (record.Id is null)
-        {
-            writer.WriteNull("id");
-        }
-        else
-        {
-            writer.WriteString("id", record.Id);
-        }
-
-        writer.WriteString("text", record.Text);
-        writer.WriteStartArray("labels");
-        foreach (var label in record.Labels)
-        {
-            writer.WriteStringValue(label);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteString("source", record.Source);
-        writer.WriteNumber("line", record.Line);
-        writer.WriteNumber("row_id", record.RowId);
-        writer.WriteNumber("group", record.Group);
-        writer.WriteEndObject();
+        WriteObject(writer, record);
         writer.Flush();
         stream.WriteByte((byte)'\n');
     }
@@ -49,32 +44,7 @@ public static class RecordJson
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(reject);
         writer.Reset(stream);
-        writer.WriteStartObject();
-        writer.WriteString("source", reject.Source);
-        if (reject.Line is { } line)
-        {
-            writer.WriteNumber("line", line);
-        }
-        else
-        {
-            writer.WriteNull("line");
-        }
-
-        writer.WriteString("field", reject.Field);
-        writer.WriteString("reason", reject.Reason);
-        writer.WriteString("detail", reject.Detail);
-        writer.WriteString("excerpt", reject.Excerpt);
-        if (reject.DuplicateOf is not null)
-        {
-            writer.WriteString("duplicate_of", reject.DuplicateOf);
-        }
-
-        if (reject.RowId is { } rowId)
-        {
-            writer.WriteNumber("row_id", rowId);
-        }
-
-        writer.WriteEndObject();
+        WriteObject(writer, reject);
         writer.Flush();
         stream.WriteByte((byte)'\n');
     }
@@ -82,8 +52,76 @@ public static class RecordJson
     /// <summary>A writer for <see cref="Write(Utf8JsonWriter, Stream, DataRecord)"/>; reuse it for every line.</summary>
     public static Utf8JsonWriter CreateWriter(Stream stream) => new(stream, WriterOptions);
 
+    /// <summary>A writer into a buffer, with the same options.</summary>
+    internal static Utf8JsonWriter CreateWriter(IBufferWriter<byte> buffer) => new(buffer, WriterOptions);
+
+    /// <summary>The record's JSON object, without a newline and without flushing.</summary>
+    internal static void WriteObject(Utf8JsonWriter writer, DataRecord record)
+    {
+        writer.WriteStartObject();
+        if (record.Id is null)
+        {
+            writer.WriteNull(IdName);
+        }
+        else
+        {
+            writer.WriteString(IdName, record.Id);
+        }
+
+        writer.WriteString(TextName, record.Text);
+        writer.WriteStartArray(LabelsName);
+        foreach (var label in record.Labels)
+        {
+            writer.WriteStringValue(label);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString(SourceName, record.Source);
+        writer.WriteNumber(LineName, record.Line);
+        writer.WriteNumber(RowIdName, record.RowId);
+        writer.WriteNumber(GroupName, record.Group);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The reject's JSON object, without a newline and without flushing.</summary>
+    internal static void WriteObject(Utf8JsonWriter writer, Reject reject)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(SourceName, reject.Source);
+        if (reject.Line is { } line)
+        {
+            writer.WriteNumber(LineName, line);
+        }
+        else
+        {
+            writer.WriteNull(LineName);
+        }
+
+        writer.WriteString(FieldName, reject.Field);
+        writer.WriteString(ReasonName, reject.Reason);
+        writer.WriteString(DetailName, reject.Detail);
+        writer.WriteString(ExcerptName, reject.Excerpt);
+        if (reject.DuplicateOf is not null)
+        {
+            writer.WriteString(DuplicateOfName, reject.DuplicateOf);
+        }
+
+        if (reject.RowId is { } rowId)
+        {
+            writer.WriteNumber(RowIdName, rowId);
+        }
+
+        writer.WriteEndObject();
+    }
+
     /// <summary>Streams the records of a file written by this class.</summary>
-    public static IEnumerable<DataRecord> ReadRecords(string path)
+    public static IEnumerable<DataRecord> ReadRecords(string path) => ReadRecords(path, withOrigin: true);
+
+    /// <summary>
+    /// Streams the records of a file written by this class; without <paramref name="withOrigin"/>,
+    /// <see cref="DataRecord.Id"/> is null and <see cref="DataRecord.Source"/> empty (their presence is still checked).
+    /// </summary>
+    internal static IEnumerable<DataRecord> ReadRecords(string path, bool withOrigin)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var lines = new Utf8LineReader(stream);
@@ -95,11 +133,37 @@ public static class RecordJson
                 continue;
             }
 
-            yield return Parse(line.Span, labels, path, lines.LineNumber);
+            yield return Parse(line.Span, labels, path, lines.LineNumber, withOrigin);
         }
     }
 
-    private static int Property(ref Utf8JsonReader reader) =>
+    private static int Property(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            // The names this class writes, told apart by length and first byte without a chain of compares.
+            var name = reader.ValueSpan;
+            var guess = (name.Length, name.IsEmpty ? 0 : name[0]) switch
+            {
+                (2, (byte)'i') => 0,
+                (4, (byte)'t') => 1,
+                (6, (byte)'s') => 2,
+                (4, (byte)'l') => 3,
+                (6, (byte)'r') => 4,
+                (5, (byte)'g') => 5,
+                (6, (byte)'l') => 6,
+                _ => -1,
+            };
+            if (guess >= 0 && name.SequenceEqual(Names[guess]))
+            {
+                return guess;
+            }
+        }
+
+        return PropertyByCompare(ref reader);
+    }
+
+    private static int PropertyByCompare(ref Utf8JsonReader reader) =>
         reader.ValueTextEquals("id"u8) ? 0
         : reader.ValueTextEquals("text"u8) ? 1
         : reader.ValueTextEquals("source"u8) ? 2
@@ -109,7 +173,9 @@ public static class RecordJson
         : reader.ValueTextEquals("labels"u8) ? 6
         : -1;
 
-    private static DataRecord Parse(ReadOnlySpan<byte> line, List<string> labels, string path, long lineNumber)
+    /// <summary>Parses one line written by this class (<paramref name="labels"/> is scratch space).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static DataRecord Parse(ReadOnlySpan<byte> line, List<string> labels, string path, long lineNumber, bool withOrigin = true)
     {
         var reader = new Utf8JsonReader(line);
         string? id = null, text = null, source = null;
@@ -124,9 +190,9 @@ public static class RecordJson
                 reader.Read();
                 switch (property)
                 {
-                    case 0: id = reader.TokenType == JsonTokenType.Null ? null : reader.GetString(); break;
+                    case 0: id = reader.TokenType == JsonTokenType.Null || !withOrigin ? null : reader.GetString(); break;
                     case 1: text = reader.GetString(); break;
-                    case 2: source = reader.GetString(); break;
+                    case 2: source = withOrigin ? reader.GetString() : reader.TokenType == JsonTokenType.String ? "" : null; break;
                     case 3: sourceLine = reader.GetInt64(); break;
                     case 4: rowId = reader.GetInt64(); break;
                     case 5: group = reader.GetInt64(); break;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Pipeline.Data.IO;
 
 /// <summary>
@@ -15,6 +17,7 @@ internal sealed class Utf8LineReader(Stream stream)
     public long LineNumber { get; private set; }
 
     /// <summary>Reads the next line; the memory is valid until the next call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadLine(out ReadOnlyMemory<byte> line)
     {
         while (true)

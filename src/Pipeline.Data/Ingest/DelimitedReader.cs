@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using nietras.SeparatedValues;
 using Pipeline.Data.Model;
 using Pipeline.Data.Sources;
@@ -7,6 +8,7 @@ namespace Pipeline.Data.Ingest;
 /// <summary>Streams CSV/TSV with Sep: header row, RFC 4180 quotes, embedded newlines, a UTF-8 BOM.</summary>
 internal static class DelimitedReader
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Read(ResolvedFile file, char separator, IRecordSink sink, CancellationToken cancellationToken)
     {
         var spec = file.Spec;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Data.IO;
 using Pipeline.Data.Model;
 
@@ -7,17 +6,15 @@ namespace Pipeline.Data.Ingest;
 /// <summary>Writes accepted records and rejects to their JSONL files and counts them.</summary>
 internal sealed class FileSink : IRecordSink, IDisposable
 {
-    private readonly FileStream _records;
-    private readonly FileStream _rejects;
-    private readonly Utf8JsonWriter _writer;
+    private readonly JsonlWriter _records;
+    private readonly JsonlWriter _rejects;
     private readonly bool _strict;
     private readonly SortedDictionary<string, long> _byReason = new(StringComparer.Ordinal);
 
     public FileSink(string recordsPath, string rejectsPath, bool strict)
     {
-        _records = new FileStream(recordsPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        _rejects = new FileStream(rejectsPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        _writer = RecordJson.CreateWriter(_records);
+        _records = new JsonlWriter(recordsPath);
+        _rejects = new JsonlWriter(rejectsPath);
         _strict = strict;
     }
 
@@ -29,7 +26,7 @@ internal sealed class FileSink : IRecordSink, IDisposable
 
     public void Accept(DataRecord record)
     {
-        RecordJson.Write(_writer, _records, record);
+        _records.Write(record);
         Accepted++;
     }
 
@@ -42,21 +39,20 @@ internal sealed class FileSink : IRecordSink, IDisposable
             throw new RejectedRecordsException($"--strict: {where}{field} was rejected: {reject.Reason}: {reject.Detail} Fix the input, or run without --strict to collect rejects in rejects.jsonl.");
         }
 
-        RecordJson.Write(_writer, _rejects, reject);
+        _rejects.Write(reject);
         Rejected++;
         _byReason[reject.Reason] = _byReason.GetValueOrDefault(reject.Reason) + 1;
     }
 
     public void Close()
     {
-        _records.Flush(flushToDisk: true);
-        _rejects.Flush(flushToDisk: true);
+        _records.Complete(toDisk: true);
+        _rejects.Complete(toDisk: true);
         Dispose();
     }
 
     public void Dispose()
     {
-        _writer.Dispose();
         _records.Dispose();
         _rejects.Dispose();
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -10,12 +11,15 @@ namespace Pipeline.Data.Ingest;
 /// <summary>Streams a JSONL file line by line with <see cref="Utf8JsonReader"/>; blank lines are not records.</summary>
 internal static class JsonlReader
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Read(ResolvedFile file, IRecordSink sink, CancellationToken cancellationToken)
     {
         var spec = file.Spec;
         var wanted = spec.TextFields.Concat(spec.LabelFields).Append(spec.IdField).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        var wantedUtf8 = wanted.Select(Encoding.UTF8.GetBytes).ToArray();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var notString = new HashSet<string>(StringComparer.Ordinal);
+        string? Get(string name) => values.GetValueOrDefault(name);
         using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var lines = new Utf8LineReader(stream);
         while (lines.TryReadLine(out var memory))
@@ -37,7 +41,7 @@ internal static class JsonlReader
 
             values.Clear();
             notString.Clear();
-            if (!TryParse(line, wanted, spec.IdField, values, notString, out var error))
+            if (!TryParse(line, wanted, wantedUtf8, spec.IdField, values, notString, out var error))
             {
                 sink.Reject(new Reject(file.DisplayPath, number, null, RejectReasons.InvalidJson, $"Not a complete JSON object: {error}", Reject.Cut(Encoding.UTF8.GetString(line))));
                 continue;
@@ -50,11 +54,12 @@ internal static class JsonlReader
                 continue;
             }
 
-            FieldMap.Emit(spec, file.DisplayPath, number, name => values.GetValueOrDefault(name), null, sink);
+            FieldMap.Emit(spec, file.DisplayPath, number, Get, null, sink);
         }
     }
 
-    private static bool TryParse(ReadOnlySpan<byte> line, string[] wanted, string? idField, Dictionary<string, string> values, HashSet<string> notString, out string error)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool TryParse(ReadOnlySpan<byte> line, string[] wanted, byte[][] wantedUtf8, string? idField, Dictionary<string, string> values, HashSet<string> notString, out string error)
     {
         error = "";
         try
@@ -69,11 +74,11 @@ internal static class JsonlReader
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 string? name = null;
-                foreach (var candidate in wanted)
+                for (var i = 0; i < wanted.Length; i++)
                 {
-                    if (reader.ValueTextEquals(candidate))
+                    if (reader.ValueTextEquals(wantedUtf8[i]))
                     {
-                        name = candidate;
+                        name = wanted[i];
                         break;
                     }
                 }

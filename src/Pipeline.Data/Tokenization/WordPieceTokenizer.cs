@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastBertTokenizer;
 using Pipeline.Configuration;
 
@@ -23,6 +24,7 @@ public sealed class WordPieceTokenizer
     }
 
     /// <summary>The token ids of <paramref name="text"/>, at most <paramref name="maxLength"/> (≥ 2) including <c>[CLS]</c> and <c>[SEP]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[] Encode(string text, int maxLength, TruncationSide truncation, out bool truncated)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);

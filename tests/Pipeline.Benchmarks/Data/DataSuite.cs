@@ -50,6 +50,9 @@ internal static class DataSuite
         Console.WriteLine($"ratio Ingest+Clean ours/DuckDB: {duckSeconds / oursIngestClean:F2}x (goal >= 1.3x)");
         Console.WriteLine($"Format: {formatRate:N0} texts/s (goal >= 250,000)");
         Console.WriteLine($"peak memory, whole data path: {ours.GetProperty("peakMb").GetDouble():N0} MB (goal < 1,500 MB)");
+        var oursCpu = Seconds(ours, "ingestCpu") + Seconds(ours, "cleanCpu");
+        var duckCpu = Seconds(duck, "cpu");
+        Console.WriteLine($"CPU time (less disturbed by other load than wall time): ours Ingest+Clean {oursCpu:F2} s ({rows / oursCpu:N0} rows/s), DuckDB {duckCpu:F2} s ({rows / duckCpu:N0} rows/s), ratio {duckCpu / oursCpu:F2}x; Format {Seconds(ours, "formatCpu"):F2} s ({ours.GetProperty("rowsOut").GetInt64() / Seconds(ours, "formatCpu"):N0} texts/s)");
         Console.WriteLine($"token ids identical to HF tokenizers: {tok.GetProperty("identical").GetInt32()}/{tok.GetProperty("compared").GetInt32()} texts (with accents, NFD forms and {tok.GetProperty("truncated").GetInt32()} truncated)");
         return 0;
     }
@@ -72,11 +75,15 @@ internal static class DataSuite
                 result["ingest"] = ours.Ingest.TotalSeconds;
                 result["clean"] = ours.Clean.TotalSeconds;
                 result["format"] = ours.Format.TotalSeconds;
+                result["ingestCpu"] = ours.IngestCpu.TotalSeconds;
+                result["cleanCpu"] = ours.CleanCpu.TotalSeconds;
+                result["formatCpu"] = ours.FormatCpu.TotalSeconds;
                 break;
             case "duckdb":
                 var duck = DuckDbPeer.Run(jsonl, Path.Combine(work, "duckdb.parquet"));
                 result["rowsOut"] = duck.Rows;
                 result["seconds"] = duck.Elapsed.TotalSeconds;
+                result["cpu"] = duck.Cpu.TotalSeconds;
                 break;
             case "tokenizers":
                 Compare(jsonl, vocabulary, work, result);

@@ -10,7 +10,7 @@ namespace Pipeline.Benchmarks.Data;
 /// </summary>
 internal static class DuckDbPeer
 {
-    public static (long Rows, TimeSpan Elapsed) Run(string jsonlPath, string parquetPath, int threads = 1)
+    public static (long Rows, TimeSpan Elapsed, TimeSpan Cpu) Run(string jsonlPath, string parquetPath, int threads = 1)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
@@ -20,6 +20,7 @@ internal static class DuckDbPeer
             set.ExecuteNonQuery();
         }
 
+        var cpu = ProcessCpu.Now;
         var watch = Stopwatch.StartNew();
         using var copy = connection.CreateCommand();
         copy.CommandText =
@@ -37,7 +38,7 @@ internal static class DuckDbPeer
             """;
         var written = copy.ExecuteNonQuery();
         watch.Stop();
-        return (written, watch.Elapsed);
+        return (written, watch.Elapsed, ProcessCpu.Since(ref cpu));
     }
 
     private static string Escape(string path) => path.Replace("'", "''", StringComparison.Ordinal);
