@@ -1,4 +1,5 @@
 using Pipeline.Data.IO;
+using Pipeline.IO;
 
 namespace Pipeline.Data.Tests;
 

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Pipeline.Configuration;
-using Pipeline.Data.Ingest;
 using Pipeline.Data.IO;
+using Pipeline.Data.Ingest;
 using Pipeline.Data.Model;
+using Pipeline.IO;
 
 namespace Pipeline.Data.Cleaning;
 

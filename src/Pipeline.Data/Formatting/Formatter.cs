@@ -2,6 +2,7 @@ using System.Text.Json;
 using Pipeline.Data.Cleaning;
 using Pipeline.Data.IO;
 using Pipeline.Data.Tokenization;
+using Pipeline.IO;
 
 namespace Pipeline.Data.Formatting;
 

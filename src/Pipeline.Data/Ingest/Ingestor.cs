@@ -2,6 +2,7 @@ using System.Text.Json;
 using Pipeline.Data.IO;
 using Pipeline.Data.Model;
 using Pipeline.Data.Sources;
+using Pipeline.IO;
 
 namespace Pipeline.Data.Ingest;
 

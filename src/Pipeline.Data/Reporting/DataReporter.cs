@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Pipeline.Data.Cleaning;
 using Pipeline.Data.Formatting;
-using Pipeline.Data.Ingest;
 using Pipeline.Data.IO;
+using Pipeline.Data.Ingest;
+using Pipeline.IO;
 
 namespace Pipeline.Data.Reporting;
 

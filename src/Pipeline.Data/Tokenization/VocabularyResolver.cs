@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
-using Pipeline.Data.IO;
+using Pipeline.IO;
 
 namespace Pipeline.Data.Tokenization;
 
