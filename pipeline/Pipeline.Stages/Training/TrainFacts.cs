@@ -63,6 +63,9 @@ public sealed record TrainFacts
     /// <summary>The fine-tuned model's best validation macro-F1 (full, lora and lp-ft).</summary>
     public double? FineTunedValidationMacroF1 { get; init; }
 
+    /// <summary>LP-FT: true when fine-tuning did not beat the probe on validation, so the model is the probe.</summary>
+    public bool KeptProbe { get; init; }
+
     /// <summary>Writes the facts as JSON to <paramref name="path"/>.</summary>
     public void Write(string path) => Incremental.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
@@ -97,6 +100,11 @@ public sealed record TrainFacts
         if (FineTunedValidationMacroF1 is { } tuned)
         {
             Row("validation macro-F1, fine-tuned", tuned.ToString("0.0000", CultureInfo.InvariantCulture));
+        }
+
+        if (KeptProbe)
+        {
+            Row("kept", "the linear probe: fine-tuning did not beat it on validation");
         }
 
         if (ResumedFromStep is { } resumed)

@@ -198,6 +198,7 @@ internal sealed partial class TrainStage : IIncrementalStage
             PeakMemoryBytes = PeakMemory(result.Training?.PeakWorkingSetBytes ?? 0),
             ProbeValidationMacroF1 = result.ProbeMacroF1,
             FineTunedValidationMacroF1 = result.Training?.BestMacroF1,
+            KeptProbe = result.KeptProbe,
         };
 
     /// <summary>The name pipeline.yaml uses for <paramref name="technique"/>.</summary>
