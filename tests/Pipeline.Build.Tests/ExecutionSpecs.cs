@@ -200,6 +200,7 @@ public class ExecutionSpecs
         Assert.Equal(ExecutionStatus.Skipped, target.Status);
         Assert.Equal("nothing to do: inputs unchanged", target.SkipReason);
         Assert.Contains("Skipping Explained (nothing to do: inputs unchanged).", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Skipped  (nothing to do: inputs unchanged)", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

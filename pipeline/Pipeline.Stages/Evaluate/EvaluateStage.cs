@@ -78,11 +78,7 @@ internal sealed partial class EvaluateStage : IAsyncIncrementalStage
         var challenger = TestPredictor.Predict(modelFolder, challengerName, data, test, cancellationToken);
         var champion = await Champion.FindAsync(settings, logger, cancellationToken).ConfigureAwait(false);
         ModelPredictions? championPredictions = null;
-        if (champion is null)
-        {
-            NoChampion(logger);
-        }
-        else
+        if (champion is not null)
         {
             var folder = await champion.FetchAsync(settings, logger, cancellationToken).ConfigureAwait(false);
             championPredictions = TestPredictor.Predict(folder, champion.DisplayName, data, test, cancellationToken);
@@ -239,9 +235,6 @@ internal sealed partial class EvaluateStage : IAsyncIncrementalStage
             return "unknown";
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No champion: nothing is registered under the 'champion' alias and no --baseline was given, so the challenger is gated on the absolute floors only")]
-    private static partial void NoChampion(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lineage unknown in the report: {Reason}")]
     private static partial void NoLineage(ILogger logger, string reason);
