@@ -141,9 +141,30 @@ internal sealed partial class EvaluateStage : IAsyncIncrementalStage
         };
     }
 
-    /// <summary>The data report is a whole document; inside the review report its headings go one level down.</summary>
-    private static string DemoteHeadings(string markdown) =>
-        string.Join('\n', markdown.ReplaceLineEndings("\n").Split('\n').Select(line => line.StartsWith('#') ? "##" + line : line));
+    /// <summary>
+    /// The data report is a whole document; inside the review report's own "Data quality" section
+    /// its title goes and its headings start at level 3.
+    /// </summary>
+    private static string DemoteHeadings(string markdown)
+    {
+        var lines = markdown.ReplaceLineEndings("\n").Split('\n').ToList();
+        var levels = lines.Where(l => l.StartsWith('#')).Select(l => l.TakeWhile(c => c == '#').Count()).ToList();
+        if (levels.Count == 0)
+        {
+            return markdown;
+        }
+
+        var top = levels.Min();
+        var title = lines.FindIndex(l => l.StartsWith('#') && l.TakeWhile(c => c == '#').Count() == top);
+        if (levels.Count(level => level == top) == 1)
+        {
+            lines.RemoveAt(title);
+            top++;
+        }
+
+        var shift = Math.Max(0, 3 - top);
+        return string.Join('\n', lines.Select(line => line.StartsWith('#') ? new string('#', shift) + line : line)).Trim('\n');
+    }
 
     /// <summary>Training loss per logged step, with the validation loss on the steps that validated.</summary>
     private static List<LossPoint>? LossCurve(string metricsPath)

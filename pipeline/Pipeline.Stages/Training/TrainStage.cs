@@ -72,9 +72,12 @@ internal sealed partial class TrainStage : IIncrementalStage
 
         var output = StageArtifacts.PathOf(settings, StageArtifacts.Train);
         var staging = output + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        if (Directory.Exists(staging))
+        // The run lock keeps other runs out, so any staging folder left here is a killed run's.
+        foreach (var stale in Directory.Exists(settings.ResolvedArtifactsDirectory)
+            ? Directory.EnumerateDirectories(settings.ResolvedArtifactsDirectory, StageArtifacts.Train + ".tmp-*").ToList()
+            : [])
         {
-            Directory.Delete(staging, recursive: true);
+            Directory.Delete(stale, recursive: true);
         }
 
         Directory.CreateDirectory(staging);
@@ -99,7 +102,11 @@ internal sealed partial class TrainStage : IIncrementalStage
 
         Directory.Move(staging, output);
         // The run completed: its checkpoints would only make a later run of the same inputs resume a finished run.
-        Directory.Delete(checkpoints, recursive: true);
+        if (Directory.Exists(checkpoints))
+        {
+            Directory.Delete(checkpoints, recursive: true);
+        }
+
         Finished(logger, facts.WallSeconds, Format(facts.ProbeValidationMacroF1), Format(facts.FineTunedValidationMacroF1), facts.ExamplesPerSecond ?? 0,
             facts.PeakMemoryBytes / (1024 * 1024));
         return Task.CompletedTask;
@@ -214,10 +221,16 @@ internal sealed partial class TrainStage : IIncrementalStage
             ? Path.GetFullPath(configured, settings.RepositoryRoot)
             : StageArtifacts.PathOf(settings, "checkpoints");
         var hash = new XxHash128();
+        var buffer = new byte[1 << 16];
         foreach (var file in Directory.EnumerateFiles(data.Folder).Order(StringComparer.Ordinal))
         {
             hash.Append(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)));
-            hash.Append(File.ReadAllBytes(file));
+            using var stream = File.OpenRead(file);
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                hash.Append(buffer.AsSpan(0, read));
+            }
         }
 
         hash.Append(System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(config.Model) + System.Text.Json.JsonSerializer.Serialize(config.Train)));
