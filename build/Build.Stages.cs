@@ -4,12 +4,14 @@ using Microsoft.Extensions.Logging.Console;
 using Pipeline.Build;
 using Pipeline.Stages;
 using Pipeline.Stages.Incremental;
+using Pipeline.Stages.Lineage;
 
 /// <content>The pipeline's stages, one target each, in order: Ingest → Clean → Format → Train → Evaluate → Register.</content>
 internal sealed partial class Build
 {
     private ILoggerFactory? _loggerFactory;
     private PipelineRun? _run;
+    private TrainDecision? _trainDecision;
 
     [Parameter("Rerun these stages even when their inputs did not change (e.g. --force-stage Train)")]
     internal string[] ForceStage { get; init; } = [];
@@ -32,20 +34,31 @@ internal sealed partial class Build
         .DependsOn(Clean)
         .Executes(() => RunStageAsync(StageNames.Format));
 
+    internal Target ChampionCheck => _ => _
+        .Description("Compares data, config and code with the champion's commit: nothing to train when all are unchanged (--force trains anyway)")
+        .DependsOn(Format)
+        .Executes(async () => _trainDecision = await TrainGate.DecideAsync(Settings, Logger, Cancellation));
+
     internal Target Train => _ => _
         .Description("Fine-tunes the model with TorchSharp")
-        .DependsOn(Format)
+        .DependsOn(Format, ChampionCheck)
+        .OnlyWhenDynamic(() => SomethingToTrain, () => _trainDecision!.Message)
         .Executes(() => RunStageAsync(StageNames.Train));
 
     internal Target Evaluate => _ => _
-        .Description("Scores the trained model and applies the quality gate")
+        .Description("Scores the trained model against the champion (or --baseline) and applies the quality gate")
         .DependsOn(Train)
+        .OnlyWhenDynamic(() => SomethingToTrain, () => _trainDecision!.Message)
         .Executes(() => RunStageAsync(StageNames.Evaluate));
 
     internal Target Register => _ => _
-        .Description("Registers the model that passed the gate (the whole pipeline)")
+        .Description("Registers the model that passed the gate and moves the alias it decided (the whole pipeline)")
         .DependsOn(Evaluate)
+        .OnlyWhenDynamic(() => SomethingToTrain, () => _trainDecision!.Message)
         .Executes(() => RunStageAsync(StageNames.Register));
+
+    /// <summary>False when ChampionCheck found nothing changed since the champion's commit; true when it did not run.</summary>
+    private bool SomethingToTrain => _trainDecision?.ShouldTrain ?? true;
 
     /// <summary>What the stages are asked to do, from the parameters.</summary>
     private StageSettings Settings => ExportSecrets(new()
@@ -55,6 +68,7 @@ internal sealed partial class Build
         Force = Force,
         Strict = Strict,
         AllowDirty = AllowDirty,
+        BaselineDirectory = Baseline is { Length: > 0 } baseline ? Path.GetFullPath(baseline, RootDirectory) : null,
         SourceDirectories = [.. Source.Select(s => Path.GetFullPath(s, RootDirectory))],
         Overrides = Overrides(),
     });

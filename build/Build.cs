@@ -37,6 +37,9 @@ internal sealed partial class Build : NukeBuild
     [Parameter("Overrides train.device from the config (cpu, cuda)")]
     internal string? Device { get; init; }
 
+    [Parameter("Compare the challenger with this model folder instead of the registry's champion (Evaluate)")]
+    internal string? Baseline { get; init; }
+
     /// <summary>The MLflow tracking token, for the Register stage once it lands; never printed.</summary>
     [Parameter("Token for the MLflow tracking server")]
     [Secret]

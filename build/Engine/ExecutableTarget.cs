@@ -43,6 +43,9 @@ public sealed class ExecutableTarget
 
     internal List<Expression<Func<bool>>> DynamicConditions { get; } = [];
 
+    /// <summary>Skip reasons of the dynamic conditions that have one.</summary>
+    internal Dictionary<Expression<Func<bool>>, Func<string>> DynamicReasons { get; } = [];
+
     internal List<Expression<Func<object?>>> RequiredParameters { get; } = [];
 
     internal List<Expression<Func<bool>>> Requirements { get; } = [];

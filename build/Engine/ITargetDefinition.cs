@@ -33,6 +33,12 @@ public interface ITargetDefinition
     ITargetDefinition OnlyWhenDynamic(params Expression<Func<bool>>[] conditions);
 
     /// <summary>
+    /// A condition evaluated just before the target runs; if it is false the target is skipped and
+    /// <paramref name="reason"/> (asked then) is the skip reason shown in the log and the summary.
+    /// </summary>
+    ITargetDefinition OnlyWhenDynamic(Expression<Func<bool>> condition, Func<string> reason);
+
+    /// <summary>
     /// Parameters that must be set (not null, not empty), checked before any target runs; the error
     /// names the parameter and how to pass it.
     /// </summary>

@@ -11,9 +11,9 @@ public static class PipelineStages
         [StageNames.Ingest] = new Data.IngestStage(),
         [StageNames.Clean] = new Data.CleanStage(),
         [StageNames.Format] = new Data.FormatStage(),
-        [StageNames.Train] = new PendingStage(StageNames.Train, "issue #4 (training)"),
-        [StageNames.Evaluate] = new PendingStage(StageNames.Evaluate, "issue #5 (evaluate and gate)"),
-        [StageNames.Register] = new PendingStage(StageNames.Register, "issue #6 (register)"),
+        [StageNames.Train] = new Training.TrainStage(),
+        [StageNames.Evaluate] = new Evaluate.EvaluateStage(),
+        [StageNames.Register] = new Register.RegisterStage(),
     };
 
     /// <summary>The stage called <paramref name="stageName"/> (case-insensitive).</summary>

@@ -24,6 +24,13 @@ public sealed record StageSettings
     /// <summary>Let Register record a model trained from a working tree with uncommitted changes.</summary>
     public bool AllowDirty { get; init; }
 
+    /// <summary>
+    /// A model folder to compare the challenger with instead of the registry's champion
+    /// (<c>--baseline DIR</c>): a folder the Train stage wrote (<c>artifacts/train/model</c>) or a
+    /// downloaded logged model. Default none: the version behind the <c>champion</c> alias.
+    /// </summary>
+    public string? BaselineDirectory { get; init; }
+
     /// <summary>Local folders outside the repository to ingest as well (<c>--source</c>).</summary>
     public IReadOnlyList<string> SourceDirectories { get; init; } = [];
 

@@ -70,6 +70,8 @@ public class ExecutionSpecs
 
         public Target Late => _ => _.DependsOn(Prepare).OnlyWhenDynamic(() => Ready).Executes(() => Ran.Add("Late"));
 
+        public Target Explained => _ => _.DependsOn(Prepare).OnlyWhenDynamic(() => Ready, () => "nothing to do: inputs unchanged").Executes(() => Ran.Add("Explained"));
+
         public Target Publish => _ => _.Requires(() => ApiKey).Requires(() => Deploy).Executes(() => Ran.Add("Publish"));
     }
 
@@ -204,6 +206,25 @@ public class ExecutionSpecs
         Assert.Equal(0, run.ExitCode);
         Assert.Empty(build.Ran);
         Assert.Equal(ExecutionStatus.Skipped, build.ExecutionPlan.Single(t => t.Name == "Late").Status);
+    }
+
+    [Fact]
+    public void I_can_give_a_dynamic_condition_a_reason_and_see_it_as_the_skip_reason_in_the_log_and_summary()
+    {
+        // Arrange
+        var build = new ConditionalBuild { Ready = true };
+
+        // Act
+        var run = BuildHarness.Run(build, ["Explained"]);
+
+        // Assert
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(build.Ran);
+        var target = build.ExecutionPlan.Single(t => t.Name == "Explained");
+        Assert.Equal(ExecutionStatus.Skipped, target.Status);
+        Assert.Equal("nothing to do: inputs unchanged", target.SkipReason);
+        Assert.Contains("Skipping Explained (nothing to do: inputs unchanged).", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Skipped  (nothing to do: inputs unchanged)", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

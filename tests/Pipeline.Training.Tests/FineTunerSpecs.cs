@@ -14,8 +14,12 @@ public sealed class FineTunerSpecs : IDisposable
     [Fact]
     public void LP_FT_probes_then_fine_tunes_with_LoRA_and_writes_a_merged_model_an_adapter_and_heads()
     {
-        // Arrange
-        var request = Request("lpft") with { Technique = FineTuneTechnique.LpFt };
+        // Arrange: a one-epoch probe that the fine-tuned phase beats
+        var request = Request("lpft") with
+        {
+            Technique = FineTuneTechnique.LpFt,
+            ProbeOptions = new LinearProbeOptions { Epochs = 2, EvalEveryEpochs = 1, LearningRate = 5e-2 },
+        };
 
         // Act
         var result = FineTuner.Run(request, NullLogger.Instance);
@@ -23,7 +27,8 @@ public sealed class FineTunerSpecs : IDisposable
         // Assert
         Assert.NotNull(result.ProbeMacroF1);
         Assert.NotNull(result.Training);
-        Assert.True(result.Training!.BestMacroF1 > 0.7, $"fine-tuned macro-F1 {result.Training.BestMacroF1} (probe {result.ProbeMacroF1}; chance is 0.33)");
+        Assert.False(result.KeptProbe, $"probe {result.ProbeMacroF1}, fine-tuned {result.Training!.BestMacroF1}");
+        Assert.True(result.Training!.BestMacroF1 > result.ProbeMacroF1, $"fine-tuned macro-F1 {result.Training.BestMacroF1} (probe {result.ProbeMacroF1})");
         Assert.True(result.TrainableParameters < result.TotalParameters / 5);
         foreach (var file in new[] { "config.json", "model.safetensors", "vocab.txt", "heads.safetensors", "tasks.json", "adapter/adapter_model.safetensors", "adapter/adapter_config.json" })
         {
@@ -33,6 +38,28 @@ public sealed class FineTunerSpecs : IDisposable
         using var reloaded = ClassifierFolder.Load(request.OutputFolder);
         var metrics = new Trainer(request.TrainOptions, NullLogger.Instance).Validate(reloaded, request.Validation);
         Assert.Equal(result.Training.BestMacroF1, metrics.MacroF1, 6);
+    }
+
+    [Fact]
+    public void LP_FT_keeps_the_probe_when_fine_tuning_does_not_beat_it_on_validation()
+    {
+        // Arrange: a good probe, then a fine-tuning phase whose learning rates wreck it
+        var request = Request("kept") with
+        {
+            Technique = FineTuneTechnique.LpFt,
+            TrainOptions = new TrainOptions { Epochs = 1, BatchSize = 8, LearningRate = 1, HeadLearningRate = 1, WarmupRatio = 0, CheckpointEverySteps = 0, EarlyStoppingPatience = 0 },
+        };
+
+        // Act
+        var result = FineTuner.Run(request, NullLogger.Instance);
+
+        // Assert: the written model is the probe, and no adapter claims otherwise
+        Assert.True(result.KeptProbe, $"probe {result.ProbeMacroF1}, fine-tuned {result.Training!.BestMacroF1}");
+        Assert.True(result.Training!.BestMacroF1 < result.ProbeMacroF1);
+        Assert.False(Directory.Exists(Path.Combine(request.OutputFolder, FineTuner.AdapterFolder)));
+        using var reloaded = ClassifierFolder.Load(request.OutputFolder);
+        var metrics = new Trainer(request.TrainOptions, NullLogger.Instance).Validate(reloaded, request.Validation);
+        Assert.Equal(result.ProbeMacroF1!.Value, metrics.MacroF1, 6);
     }
 
     [Fact]

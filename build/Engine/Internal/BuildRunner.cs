@@ -28,7 +28,7 @@ internal sealed class BuildRunner(NukeBuild build, TextWriter output)
             if (condition is not null)
             {
                 target.Status = ExecutionStatus.Skipped;
-                target.SkipReason = $"condition {condition.Body} is false";
+                target.SkipReason = target.DynamicReasons.TryGetValue(condition, out var reason) ? reason() : $"condition {condition.Body} is false";
                 output.WriteLine($"Skipping {target.Name} ({target.SkipReason}).");
                 continue;
             }

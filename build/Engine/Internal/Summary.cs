@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Pipeline.Build.Internal;
 
-/// <summary>Nuke's end-of-build table: target, status, duration, total; then the verdict line.</summary>
+/// <summary>Nuke's end-of-build table: target, status, duration (or why it was skipped), total; then the verdict line.</summary>
 internal static class Summary
 {
     public static void Write(TextWriter output, IReadOnlyList<ExecutableTarget> plan, bool succeeded, DateTimeOffset finishedAt)
@@ -17,7 +17,8 @@ internal static class Summary
         {
             var ran = target.Status is ExecutionStatus.Succeeded or ExecutionStatus.Failed or ExecutionStatus.Collective;
             var duration = ran ? Format(target.Duration) : "";
-            output.WriteLine($"{target.Name.PadRight(width)}{target.Status,-12}{duration,12}".TrimEnd());
+            var reason = target.Status == ExecutionStatus.Skipped && target.SkipReason is { Length: > 0 } why ? $"  ({why})" : "";
+            output.WriteLine($"{target.Name.PadRight(width)}{target.Status,-12}{duration,12}".TrimEnd() + reason);
         }
 
         output.WriteLine(new string('-', width + 24));

@@ -37,6 +37,15 @@ internal sealed class TargetDefinition(ExecutableTarget target) : ITargetDefinit
 
     public ITargetDefinition OnlyWhenDynamic(params Expression<Func<bool>>[] conditions) => Add(Target.DynamicConditions, conditions);
 
+    public ITargetDefinition OnlyWhenDynamic(Expression<Func<bool>> condition, Func<string> reason)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(reason);
+        Target.DynamicConditions.Add(condition);
+        Target.DynamicReasons[condition] = reason;
+        return this;
+    }
+
     public ITargetDefinition Requires(params Expression<Func<object?>>[] parameterRequirement) => Add(Target.RequiredParameters, parameterRequirement);
 
     public ITargetDefinition Requires(params Expression<Func<bool>>[] requirement) => Add(Target.Requirements, requirement);

@@ -39,14 +39,22 @@ public sealed class IncrementalRunner
     {
         ArgumentNullException.ThrowIfNull(stage);
         ArgumentNullException.ThrowIfNull(logger);
-        if (stage is not IIncrementalStage incremental)
+        StageDeclaration declaration;
+        if (stage is IAsyncIncrementalStage asynchronous)
+        {
+            declaration = await asynchronous.DeclareInputsAndOutputsAsync(_settings, cancellationToken).ConfigureAwait(false);
+        }
+        else if (stage is IIncrementalStage incremental)
+        {
+            declaration = incremental.DeclareInputsAndOutputs(_settings);
+        }
+        else
         {
             logger.LogInformation("{Stage}: running (it declares no inputs, so it always runs)", stage.Name);
             await stage.RunAsync(_settings, logger, cancellationToken).ConfigureAwait(false);
             return new StageOutcome(stage.Name, Skipped: false, "declares no inputs", "");
         }
 
-        var declaration = incremental.DeclareInputsAndOutputs(_settings);
         var fingerprint = await StageFingerprint.ComputeAsync(declaration.Inputs, _settings, _hasher, cancellationToken).ConfigureAwait(false);
         LockFile.Read().TryGetValue(stage.Name, out var previous);
         var reason = await ReasonToRunAsync(stage.Name, declaration, fingerprint, previous, cancellationToken).ConfigureAwait(false);

@@ -22,10 +22,10 @@ public sealed record TrainOptions
     [ConfigRange(Min = 0, MinExclusive = true)]
     public double LearningRate { get; init; } = 0.002;
 
-    /// <summary>Learning rate of the classification head(s). Default 0.01; must be > 0.</summary>
-    [ConfigDescription("Learning rate of the classification head(s). Default 0.01; must be > 0.")]
+    /// <summary>Learning rate of the classification head(s): the linear probe and the heads during fine-tuning. Default 0.002; must be > 0.</summary>
+    [ConfigDescription("Learning rate of the classification head(s): the linear probe and the heads during fine-tuning. Default 0.002; must be > 0.")]
     [ConfigRange(Min = 0, MinExclusive = true)]
-    public double HeadLearningRate { get; init; } = 0.01;
+    public double HeadLearningRate { get; init; } = 0.002;
 
     /// <summary>AdamW decoupled weight decay. Default 0.01; must be >= 0.</summary>
     [ConfigDescription("AdamW decoupled weight decay. Default 0.01; must be >= 0.")]

@@ -69,4 +69,11 @@ public sealed record FineTuneResult(
     double? ProbeMacroF1,
     TrainResult? Training,
     long TrainableParameters,
-    long TotalParameters);
+    long TotalParameters)
+{
+    /// <summary>
+    /// LP-FT only: true when the fine-tuned phase did not beat the linear probe on validation, so the
+    /// written model is the probe (its heads on the unchanged encoder) and no adapter is written.
+    /// </summary>
+    public bool KeptProbe { get; init; }
+}

@@ -30,11 +30,16 @@ public static class FineTuner
 
         double? probe = null;
         TrainResult? training = null;
+        Dictionary<string, TorchSharp.torch.Tensor>? probeHeads = null;
         var technique = request.Technique;
         if (technique is FineTuneTechnique.Head or FineTuneTechnique.LpFt)
         {
             Techniques.Prepare(model, TrainingTechnique.Head);
             probe = LinearProbe.Fit(model, request.Train, request.Validation, request.ProbeOptions, logger).BestMacroF1;
+            if (technique == FineTuneTechnique.LpFt)
+            {
+                probeHeads = HeadSnapshot(model);
+            }
         }
 
         if (technique is not FineTuneTechnique.Head)
@@ -56,12 +61,27 @@ public static class FineTuner
             training = new Trainer(request.TrainOptions, logger).Fit(model, request.Train, request.Validation, request.CheckpointFolder, progress, cancellationToken);
         }
 
+        // LP-FT never hands back less than its own first phase: when fine-tuning did not beat the
+        // probe on validation, the probe's heads on the unchanged encoder are the result.
+        var keptProbe = probeHeads is not null && training is not null && training.BestMacroF1 < probe;
+        if (keptProbe)
+        {
+            RestoreProbe(model, probeHeads!);
+            logger.LogWarning("LP-FT: fine-tuning reached validation macro-F1 {Tuned:F4}, below the linear probe's {Probe:F4}; keeping the probe (its heads on the unchanged encoder).",
+                training!.BestMacroF1, probe);
+        }
+
+        DisposeAll(probeHeads);
         var parameters = model.parameters().ToList();
         var trainable = parameters.Where(p => p.requires_grad).Sum(p => p.numel());
         var total = parameters.Sum(p => p.numel());
         if (LoraAdapters.AdapterState(model.Encoder).Count > 0)
         {
-            LoraAdapters.Save(model.Encoder, request.LoraOptions, Path.Combine(request.OutputFolder, AdapterFolder));
+            if (!keptProbe)
+            {
+                LoraAdapters.Save(model.Encoder, request.LoraOptions, Path.Combine(request.OutputFolder, AdapterFolder));
+            }
+
             LoraAdapters.MergeAndUnload(model.Encoder);
         }
 
@@ -69,7 +89,42 @@ public static class FineTuner
         logger.LogInformation("Fine-tuning ({Technique}) wrote {Folder}: probe macro-F1 {Probe}, fine-tuned macro-F1 {Tuned}.",
             technique, request.OutputFolder, probe?.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) ?? "-",
             training?.BestMacroF1.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) ?? "-");
-        return new FineTuneResult(technique, request.OutputFolder, probe, training, trainable, total);
+        return new FineTuneResult(technique, request.OutputFolder, probe, training, trainable, total) { KeptProbe = keptProbe };
+    }
+
+    private static Dictionary<string, TorchSharp.torch.Tensor> HeadSnapshot(TextClassifier model) =>
+        model.named_parameters()
+            .Where(p => p.name.StartsWith("heads.", StringComparison.Ordinal))
+            .ToDictionary(p => p.name, p => p.parameter.detach().clone(), StringComparer.Ordinal);
+
+    /// <summary>Puts the probe's head weights back and zeroes every LoRA B, so the adapters change nothing.</summary>
+    private static void RestoreProbe(TextClassifier model, Dictionary<string, TorchSharp.torch.Tensor> heads)
+    {
+        using var noGrad = TorchSharp.torch.no_grad();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            if (heads.TryGetValue(name, out var saved))
+            {
+                parameter.copy_(saved);
+            }
+            else if (name.Contains(".lora_B", StringComparison.Ordinal))
+            {
+                parameter.zero_();
+            }
+        }
+    }
+
+    private static void DisposeAll(Dictionary<string, TorchSharp.torch.Tensor>? tensors)
+    {
+        if (tensors is null)
+        {
+            return;
+        }
+
+        foreach (var tensor in tensors.Values)
+        {
+            tensor.Dispose();
+        }
     }
 
     private static TextClassifier Build(FineTuneRequest request, string baseFolder, out bool warmAdapter)

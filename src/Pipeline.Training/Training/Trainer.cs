@@ -105,8 +105,10 @@ public sealed partial class Trainer
                 if (state.Step % _options.LogEverySteps == 0)
                 {
                     history.Add(new("step", epoch, state.Step, lossValue, rate, null, null, null));
-                    _logger.LogInformation("epoch {Epoch}/{Epochs} step {Step}/{Total} loss {Loss:F4} lr {Rate:E2} {Rate2:F1} examples/s",
-                        epoch + 1, _options.Epochs, state.Step, totalSteps, lossValue, rate, counters.ExamplesPerSecond);
+                    var stepsHere = state.Step - (resumedFrom ?? 0);
+                    var eta = TimeSpan.FromSeconds(counters.Seconds / Math.Max(1, stepsHere) * (totalSteps - state.Step));
+                    _logger.LogInformation("epoch {Epoch}/{Epochs} step {Step}/{Total} loss {Loss:F4} lr {Rate:E2} {Rate2:F1} examples/s ETA {Eta:hh\\:mm\\:ss}",
+                        epoch + 1, _options.Epochs, state.Step, totalSteps, lossValue, rate, counters.ExamplesPerSecond, eta);
                 }
 
                 progress?.Report(new TrainProgress(epoch, _options.Epochs, state.Step, totalSteps, lossValue, counters.ExamplesPerSecond));

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Pipeline.Errors;
+using Pipeline.Evaluation;
+using Pipeline.Stages.Training;
+using Pipeline.Training.Heads;
+using static TorchSharp.torch;
+
+namespace Pipeline.Stages.Evaluate;
+
+/// <summary>Scores the test split with a saved classifier: one probability vector per row and task.</summary>
+internal static class TestPredictor
+{
+    private const int BatchSize = 64;
+
+    /// <summary>
+    /// Loads the classifier in <paramref name="modelFolder"/> and predicts <paramref name="test"/>.
+    /// The model's label names must match Format's label map (same names, same order), or the
+    /// comparison on the same rows would be meaningless.
+    /// </summary>
+    /// <exception cref="PipelineException">The model was trained on other labels or tasks.</exception>
+    public static ModelPredictions Predict(string modelFolder, string modelName, TrainingData data, SplitRows test, CancellationToken cancellationToken)
+    {
+        using var model = ClassifierFolder.Load(modelFolder);
+        model.eval();
+        foreach (var task in data.Tasks)
+        {
+            var spec = model.Tasks.FirstOrDefault(t => t.Name == task)
+                ?? throw new PipelineException($"The model in '{modelFolder}' ({modelName}) has no head for task '{task}' (it has {string.Join(", ", model.Tasks.Select(t => t.Name))}); it was trained for another task shape.");
+            if (spec.LabelNames is { } names && !names.SequenceEqual(data.LabelNames(task), StringComparer.Ordinal))
+            {
+                throw new PipelineException(
+                    $"The model in '{modelFolder}' ({modelName}) predicts labels [{string.Join(", ", names)}] for task '{task}', but the data has [{string.Join(", ", data.LabelNames(task))}]. " +
+                    "A champion trained on another label set cannot be compared on the same rows; promote a compatible version or evaluate without --baseline.");
+            }
+        }
+
+        var probabilities = data.Tasks.ToDictionary(t => t, _ => new List<float[]>(test.Examples.Count), StringComparer.Ordinal);
+        var padId = model.Encoder.Config.PadTokenId;
+        using (no_grad())
+        {
+            for (var start = 0; start < test.Examples.Count; start += BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var rows = test.Examples.Skip(start).Take(BatchSize).ToList();
+                var longest = rows.Max(r => r.InputIds.Count);
+                var ids = new long[rows.Count * longest];
+                var mask = new long[rows.Count * longest];
+                Array.Fill(ids, padId);
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    for (var j = 0; j < rows[i].InputIds.Count; j++)
+                    {
+                        ids[(i * longest) + j] = rows[i].InputIds[j];
+                        mask[(i * longest) + j] = 1;
+                    }
+                }
+
+                var logits = model.forward(tensor(ids, [rows.Count, longest]), tensor(mask, [rows.Count, longest]), null);
+                foreach (var task in data.Tasks)
+                {
+                    var flat = logits[task].softmax(-1).to_type(ScalarType.Float32).cpu().data<float>().ToArray();
+                    var width = flat.Length / rows.Count;
+                    for (var i = 0; i < rows.Count; i++)
+                    {
+                        probabilities[task].Add(flat.AsSpan(i * width, width).ToArray());
+                    }
+                }
+            }
+        }
+
+        var tasks = data.Tasks.Select(task => new TaskPredictions(
+            task,
+            data.LabelNames(task),
+            [.. Enumerable.Range(0, test.Examples.Count)
+                .Where(i => test.Examples[i].Labels.ContainsKey(task))
+                .Select(i => new PredictionRow(RowId(test.RowIds[i]), test.Examples[i].Labels[task][0], probabilities[task][i]))])).ToList();
+        return new ModelPredictions(modelName, tasks);
+    }
+
+    /// <summary>The row id as the report and the text lookup spell it.</summary>
+    public static string RowId(long rowId) => rowId.ToString(CultureInfo.InvariantCulture);
+}

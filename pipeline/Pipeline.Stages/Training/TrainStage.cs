@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Hashing;
+using Microsoft.Extensions.Logging;
+using Pipeline.Configuration;
+using Pipeline.Data.Formatting;
+using Pipeline.Errors;
+using Pipeline.Stages.Data;
+using Pipeline.Stages.Incremental;
+using Pipeline.Training.Devices;
+using Pipeline.Training.Heads;
+using Pipeline.Training.Models;
+using Pipeline.Training.Training;
+using ConfigSchedule = Pipeline.Configuration.LearningRateSchedule;
+using ConfigTechnique = Pipeline.Configuration.TrainingTechnique;
+using LibraryLora = Pipeline.Training.Lora.LoraOptions;
+using LibraryTrainOptions = Pipeline.Training.Training.TrainOptions;
+
+namespace Pipeline.Stages.Training;
+
+/// <summary>
+/// Train: fine-tunes <c>model.base</c> on Format's shards with the <c>train</c> section's technique
+/// and writes <c>artifacts/train</c> (the model folder, <c>metrics.jsonl</c>, <c>facts.json</c>).
+/// Checkpoints go to <c>$PIPELINE_CHECKPOINT_DIR</c> (else <c>artifacts/checkpoints</c>), in a
+/// folder named after the run's inputs, so a killed Train of the same inputs resumes.
+/// </summary>
+internal sealed partial class TrainStage : IIncrementalStage
+{
+    /// <summary>The variable naming a checkpoint folder that outlives the working tree (a CI runner's cache).</summary>
+    public const string CheckpointDirectoryVariable = "PIPELINE_CHECKPOINT_DIR";
+
+    public string Name => StageNames.Train;
+
+    /// <summary>Reads <c>format</c>, the <c>model</c> and <c>train</c> sections, the code and the base weights; writes <c>train</c>.</summary>
+    public StageDeclaration DeclareInputsAndOutputs(StageSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var config = PipelineConfig.Load(settings.ResolvedConfigPath, overrides: settings.Overrides);
+        return new StageDeclaration
+        {
+            Inputs =
+            [
+                StageInput.Artifacts("format"),
+                StageInputs.Config("model", config.Model),
+                StageInputs.Config("train", config.Train),
+                StageInputs.Code(typeof(FineTuner).Assembly),
+                StageInput.BaseModel(BaseModel.Identity(config.Model.Base, settings.RepositoryRoot)),
+            ],
+            Outputs = [StageArtifacts.Train],
+        };
+    }
+
+    public Task RunAsync(StageSettings settings, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(logger);
+        var config = PipelineConfig.Load(settings.ResolvedConfigPath, overrides: settings.Overrides);
+        var data = TrainingData.Open(settings.ResolvedArtifactsDirectory);
+        var train = data.Read(Split.Train);
+        var validation = data.Read(Split.Validation);
+        if (train.Examples.Count == 0)
+        {
+            throw new PipelineException("The train split is empty: add labeled rows under data/ or lower split.validation / split.test in pipeline.yaml.");
+        }
+
+        var device = TorchDevices.Resolve(DeviceOf(config.Train.Device), config.Train.Threads);
+        var checkpoints = CheckpointFolder(settings, data, config);
+        if (Directory.Exists(checkpoints) && Directory.EnumerateFileSystemEntries(checkpoints).Any())
+        {
+            Resuming(logger, checkpoints);
+        }
+
+        var output = StageArtifacts.PathOf(settings, StageArtifacts.Train);
+        var staging = output + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        // The run lock keeps other runs out, so any staging folder left here is a killed run's.
+        foreach (var stale in Directory.Exists(settings.ResolvedArtifactsDirectory)
+            ? Directory.EnumerateDirectories(settings.ResolvedArtifactsDirectory, StageArtifacts.Train + ".tmp-*").ToList()
+            : [])
+        {
+            Directory.Delete(stale, recursive: true);
+        }
+
+        Directory.CreateDirectory(staging);
+        var request = Request(config, settings, data, train, validation, staging, checkpoints, device);
+        Starting(logger, TechniqueName(config.Train.Technique), config.Model.Base, device.ToString(), train.Examples.Count, validation.Examples.Count, request.TrainOptions.Epochs);
+        var wall = Stopwatch.StartNew();
+        var result = FineTuner.Run(request, logger, progress: null, cancellationToken);
+        wall.Stop();
+
+        var metrics = Path.Combine(checkpoints, StageArtifacts.MetricsFile);
+        if (File.Exists(metrics))
+        {
+            File.Copy(metrics, Path.Combine(staging, StageArtifacts.MetricsFile), overwrite: true);
+        }
+
+        var facts = Facts(config, settings, result, device, wall.Elapsed, train, validation);
+        facts.Write(Path.Combine(staging, StageArtifacts.FactsFile));
+        if (Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+        }
+
+        Directory.Move(staging, output);
+        // The run completed: its checkpoints would only make a later run of the same inputs resume a finished run.
+        if (Directory.Exists(checkpoints))
+        {
+            Directory.Delete(checkpoints, recursive: true);
+        }
+
+        Finished(logger, facts.WallSeconds, Format(facts.ProbeValidationMacroF1), Format(facts.FineTunedValidationMacroF1), facts.ExamplesPerSecond ?? 0,
+            facts.PeakMemoryBytes / (1024 * 1024));
+        return Task.CompletedTask;
+    }
+
+    private static FineTuneRequest Request(
+        PipelineOptions config, StageSettings settings, TrainingData data, SplitRows train, SplitRows validation, string staging, string checkpoints, TorchSharp.torch.Device device)
+    {
+        if (config.Model.Task == ModelTask.MultiLabel)
+        {
+            throw new PipelineException("model.task 'multi_label' is not trained by the Train stage yet: use single_label, or multitask with one label column per task.");
+        }
+
+        var options = config.Train;
+        if (!string.Equals(options.EarlyStopping.Metric, "macro_f1", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PipelineException($"train.early_stopping.metric '{options.EarlyStopping.Metric}' is not supported: the trainer keeps the weights with the best validation macro_f1. Set it to macro_f1.");
+        }
+
+        var seed = checked((int)options.Seed);
+        return new FineTuneRequest
+        {
+            ModelBase = BaseModel.Locate(config.Model.Base, settings.RepositoryRoot),
+            Tasks = [.. data.Tasks.Select(t => new TaskHeadSpec(t, TaskKind.SingleLabel, data.LabelNames(t).Count) { LabelNames = data.LabelNames(t) })],
+            Train = train.Examples,
+            Validation = validation.Examples,
+            OutputFolder = Path.Combine(staging, StageArtifacts.ModelFolder),
+            CheckpointFolder = checkpoints,
+            Technique = options.Technique switch
+            {
+                ConfigTechnique.Head => FineTuneTechnique.Head,
+                ConfigTechnique.Full => FineTuneTechnique.Full,
+                ConfigTechnique.Lora => FineTuneTechnique.Lora,
+                _ => FineTuneTechnique.LpFt,
+            },
+            Pooling = config.Model.Pooling == PoolingStrategy.Cls ? PoolingMode.Cls : PoolingMode.Mean,
+            TrainOptions = new LibraryTrainOptions
+            {
+                Epochs = options.Epochs,
+                BatchSize = options.BatchSize,
+                LearningRate = options.LearningRate,
+                HeadLearningRate = options.HeadLearningRate,
+                WeightDecay = options.WeightDecay,
+                WarmupRatio = options.WarmupRatio,
+                Schedule = options.Schedule switch
+                {
+                    ConfigSchedule.Cosine => LrSchedule.Cosine,
+                    ConfigSchedule.Constant => LrSchedule.Constant,
+                    _ => LrSchedule.Linear,
+                },
+                MaxGradNorm = options.MaxGradNorm,
+                GradientAccumulation = options.GradientAccumulation,
+                Seed = seed,
+                EarlyStoppingPatience = options.EarlyStopping.Patience,
+                CheckpointEverySteps = options.Checkpoint.EverySteps,
+                KeepLastCheckpoints = options.Checkpoint.KeepLast,
+                LogEverySteps = LogEvery(train.Examples.Count, options),
+            },
+            ProbeOptions = new LinearProbeOptions { Seed = seed, LearningRate = options.HeadLearningRate },
+            LoraOptions = new LibraryLora
+            {
+                Rank = options.Lora.Rank,
+                Alpha = options.Lora.Alpha,
+                Dropout = options.Lora.Dropout,
+                TargetModules = options.Lora.TargetModules,
+            },
+            Device = device,
+        };
+    }
+
+    /// <summary>About ten progress lines per epoch, at least one step apart.</summary>
+    private static int LogEvery(int trainRows, Configuration.TrainOptions options)
+    {
+        var steps = Math.Max(1, (trainRows + (options.BatchSize * options.GradientAccumulation) - 1) / (options.BatchSize * options.GradientAccumulation));
+        return Math.Max(1, steps / 10);
+    }
+
+    private static TrainFacts Facts(
+        PipelineOptions config, StageSettings settings, FineTuneResult result, TorchSharp.torch.Device device, TimeSpan wall, SplitRows train, SplitRows validation) => new()
+        {
+            Technique = TechniqueName(config.Train.Technique),
+            BaseModel = config.Model.Base,
+            BaseModelIdentity = BaseModel.Identity(config.Model.Base, settings.RepositoryRoot),
+            Device = device.ToString(),
+            TrainableParameters = result.TrainableParameters,
+            TotalParameters = result.TotalParameters,
+            Epochs = config.Train.Epochs,
+            OptimizerSteps = result.Training?.OptimizerSteps ?? 0,
+            StoppedEarly = result.Training?.StoppedEarly ?? false,
+            ResumedFromStep = result.Training?.ResumedFromStep,
+            TrainRows = train.Examples.Count,
+            ValidationRows = validation.Examples.Count,
+            ExamplesPerSecond = result.Training?.ExamplesPerSecond,
+            TokensPerSecond = result.Training?.TokensPerSecond,
+            WallSeconds = wall.TotalSeconds,
+            PeakMemoryBytes = PeakMemory(result.Training?.PeakWorkingSetBytes ?? 0),
+            ProbeValidationMacroF1 = result.ProbeMacroF1,
+            FineTunedValidationMacroF1 = result.Training?.BestMacroF1,
+            KeptProbe = result.KeptProbe,
+        };
+
+    /// <summary>The name pipeline.yaml uses for <paramref name="technique"/>.</summary>
+    internal static string TechniqueName(ConfigTechnique technique) => technique == ConfigTechnique.LpFt ? "lp-ft" : technique.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// A folder per set of inputs (format folder, model and train sections, code): a killed run
+    /// resumes only into the same run, never into one with other data or settings.
+    /// </summary>
+    private static string CheckpointFolder(StageSettings settings, TrainingData data, PipelineOptions config)
+    {
+        var root = Environment.GetEnvironmentVariable(CheckpointDirectoryVariable) is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, settings.RepositoryRoot)
+            : StageArtifacts.PathOf(settings, "checkpoints");
+        var hash = new XxHash128();
+        var buffer = new byte[1 << 16];
+        foreach (var file in Directory.EnumerateFiles(data.Folder).Order(StringComparer.Ordinal))
+        {
+            hash.Append(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)));
+            using var stream = File.OpenRead(file);
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                hash.Append(buffer.AsSpan(0, read));
+            }
+        }
+
+        hash.Append(System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(config.Model) + System.Text.Json.JsonSerializer.Serialize(config.Train)));
+        hash.Append(typeof(FineTuner).Assembly.ManifestModule.ModuleVersionId.ToByteArray());
+        return Path.Combine(root, "train-" + Convert.ToHexStringLower(hash.GetCurrentHash())[..16]);
+    }
+
+    private static DeviceRequest DeviceOf(DevicePreference preference) => preference switch
+    {
+        DevicePreference.Cpu => DeviceRequest.Cpu,
+        DevicePreference.Cuda => DeviceRequest.Cuda,
+        _ => DeviceRequest.Auto,
+    };
+
+    /// <summary>Peak resident set size from <c>/proc/self/status</c> (VmHWM); <paramref name="fallback"/> where there is none.</summary>
+    private static long PeakMemory(long fallback)
+    {
+        const string Status = "/proc/self/status";
+        if (!File.Exists(Status))
+        {
+            return fallback;
+        }
+
+        foreach (var line in File.ReadLines(Status))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal)
+                && long.TryParse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var kilobytes))
+            {
+                return kilobytes * 1024;
+            }
+        }
+
+        return fallback;
+    }
+
+    private static string Format(double? value) => value?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming: checkpoints of an interrupted run with the same inputs are in {Folder}")]
+    private static partial void Resuming(ILogger logger, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training {Technique} on {Base} ({Device}): {Train} train rows, {Validation} validation rows, {Epochs} epoch(s)")]
+    private static partial void Starting(ILogger logger, string technique, string @base, string device, int train, int validation, int epochs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trained in {Seconds:0.0} s: validation macro-F1 linear probe {Probe}, fine-tuned {Tuned}; {Examples:0.0} examples/s; peak memory {PeakMiB} MiB")]
+    private static partial void Finished(ILogger logger, double seconds, string probe, string tuned, double examples, long peakMiB);
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Pipeline.Data;
+using Pipeline.Data.Formatting;
+using Pipeline.Errors;
+using Pipeline.Training.Training;
+
+namespace Pipeline.Stages.Training;
+
+/// <summary>One split of Format's shards as the trainer and the predictors take it.</summary>
+/// <param name="Examples">The rows' token ids and label ids (tasks without a label on a row are left out of its labels).</param>
+/// <param name="RowIds">Clean's row id of each row, in the same order.</param>
+internal sealed record SplitRows(IReadOnlyList<TrainingExample> Examples, IReadOnlyList<long> RowIds);
+
+/// <summary>Reads <c>artifacts/format</c>: the tasks in shard order, their label names, and the split shards.</summary>
+internal sealed class TrainingData
+{
+    private TrainingData(string folder, IReadOnlyList<string> tasks, LabelMap labels)
+    {
+        Folder = folder;
+        Tasks = tasks;
+        Labels = labels;
+    }
+
+    /// <summary>The format folder.</summary>
+    public string Folder { get; }
+
+    /// <summary>Task names in the order the shards store their label ids.</summary>
+    public IReadOnlyList<string> Tasks { get; }
+
+    /// <summary>Label names per task, in id order.</summary>
+    public LabelMap Labels { get; }
+
+    /// <summary>Opens the format folder of <paramref name="artifacts"/>.</summary>
+    /// <exception cref="PipelineException">Format has not run, or its manifest has no tasks.</exception>
+    public static TrainingData Open(string artifacts)
+    {
+        var folder = DataArtifacts.Format(artifacts);
+        var manifest = Path.Combine(folder, Formatter.ManifestFile);
+        if (!File.Exists(manifest))
+        {
+            throw new PipelineException($"'{manifest}' does not exist: run the Format stage first (./build.sh Format).");
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(manifest));
+        if (!document.RootElement.TryGetProperty("tasks", out var tasksElement) || tasksElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new PipelineException($"'{manifest}' has no 'tasks' array: it was written by another version of Format. Rerun ./build.sh Format --force-stage Format.");
+        }
+
+        var tasks = tasksElement.EnumerateArray().Select(t => t.GetString() ?? "").ToList();
+        return new TrainingData(folder, tasks, Formatter.ReadLabels(folder));
+    }
+
+    /// <summary>The label names of <paramref name="task"/>.</summary>
+    public IReadOnlyList<string> LabelNames(string task) =>
+        Labels.Tasks.TryGetValue(task, out var names) ? names : throw new PipelineException($"labels.json in '{Folder}' has no task '{task}'; rerun Format.");
+
+    /// <summary>Reads every row of <paramref name="split"/>.</summary>
+    public SplitRows Read(Split split)
+    {
+        var path = Path.Combine(Folder, ShardFormat.FileName(split));
+        using var reader = new ShardReader(path);
+        if (reader.TaskCount != Tasks.Count)
+        {
+            throw new PipelineException($"'{path}' stores {reader.TaskCount} label(s) per row but manifest.json names {Tasks.Count} task(s); rerun Format.");
+        }
+
+        var examples = new List<TrainingExample>((int)reader.Count);
+        var rowIds = new List<long>((int)reader.Count);
+        for (long i = 0; i < reader.Count; i++)
+        {
+            var labels = new Dictionary<string, int[]>(StringComparer.Ordinal);
+            for (var t = 0; t < Tasks.Count; t++)
+            {
+                var label = reader.GetLabel(i, t);
+                if (label >= 0)
+                {
+                    labels[Tasks[t]] = [label];
+                }
+            }
+
+            examples.Add(new TrainingExample(Array.ConvertAll(reader.GetTokens(i), id => (long)id), labels));
+            rowIds.Add(reader.GetRowId(i));
+        }
+
+        return new SplitRows(examples, rowIds);
+    }
+}
