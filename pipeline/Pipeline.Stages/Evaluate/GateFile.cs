@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Pipeline.Evaluation.Gating;
-using Pipeline.Stages.Incremental;
+using Pipeline.IO;
 
 namespace Pipeline.Stages.Evaluate;
 

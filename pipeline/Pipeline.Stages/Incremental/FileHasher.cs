@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Text.Json;
+using Pipeline.IO;
 
 namespace Pipeline.Stages.Incremental;
 

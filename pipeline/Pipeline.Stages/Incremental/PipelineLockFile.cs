@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipeline.Errors;
+using Pipeline.IO;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

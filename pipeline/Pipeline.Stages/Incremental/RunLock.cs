@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Pipeline.IO;
 
 namespace Pipeline.Stages.Incremental;
 

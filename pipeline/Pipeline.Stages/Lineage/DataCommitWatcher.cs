@@ -1,7 +1,7 @@
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 using Pipeline.Errors;
-using Pipeline.Stages.Incremental;
+using Pipeline.IO;
 
 namespace Pipeline.Stages.Lineage;
 

@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.IO.Hashing;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Pipeline.Configuration;
-using Pipeline.Data;
 using Pipeline.Data.Formatting;
+using Pipeline.Data;
 using Pipeline.Errors;
 using Pipeline.Evaluation.Gating;
+using Pipeline.IO;
 using Pipeline.Registry;
+using Pipeline.Serving.Export;
 using Pipeline.Stages.Evaluate;
 using Pipeline.Stages.Lineage;
 using Pipeline.Stages.Operations;
@@ -88,6 +90,7 @@ internal sealed partial class RegisterStage : IStage
             }
 
             var folder = ModelFolder(settings, trainFolder);
+            ExportOnnx(folder, config.Format.MaxLength, logger);
             var source = await LoggedModel.LogAsync(client, folder, new LoggedModelInfo
             {
                 RunId = runId,
@@ -268,7 +271,8 @@ internal sealed partial class RegisterStage : IStage
             }
         }
 
-        CopyIfExists(Path.Combine(DataArtifacts.Format(settings.ResolvedArtifactsDirectory), Formatter.LabelsFile), Formatter.LabelsFile);
+        // The data's label map travels as label_map.json: labels.json is the serving manifest the ONNX export writes.
+        CopyIfExists(Path.Combine(DataArtifacts.Format(settings.ResolvedArtifactsDirectory), Formatter.LabelsFile), LabelMapFile);
         CopyIfExists(settings.ResolvedConfigPath, "pipeline.yaml");
         CopyIfExists(StageArtifacts.PathOf(settings, StageArtifacts.ReportMarkdown), StageArtifacts.ReportMarkdown);
         CopyIfExists(StageArtifacts.PathOf(settings, StageArtifacts.ReportJson), StageArtifacts.ReportJson);
@@ -276,6 +280,42 @@ internal sealed partial class RegisterStage : IStage
         CopyIfExists(Path.Combine(trainFolder, StageArtifacts.FactsFile), StageArtifacts.FactsFile);
         CopyIfExists(Path.Combine(trainFolder, StageArtifacts.MetricsFile), StageArtifacts.MetricsFile);
         return folder;
+    }
+
+    /// <summary>Texts of different lengths for the export's parity check (numerics, not accuracy).</summary>
+    private static readonly string[] ParitySample =
+    [
+        "hi",
+        "I was charged twice for my order last week, can you refund one of the payments?",
+        "The app keeps crashing when I open my account page after the latest update, and I have already reinstalled it twice without any luck.",
+    ];
+
+    /// <summary>The data's label map inside the logged model.</summary>
+    private const string LabelMapFile = "label_map.json";
+
+    /// <summary>
+    /// Writes model.onnx (+ labels.json, vocab.txt) beside the TorchSharp weights so the service
+    /// runs ONNX Runtime; the export is checked against TorchSharp within 1e-4 and skipped, with
+    /// a warning, when the graph does not fit or the two disagree (the service then uses TorchSharp).
+    /// </summary>
+    private static void ExportOnnx(string folder, int maxLength, ILogger logger)
+    {
+        try
+        {
+            var result = OnnxExporter.Export(folder, folder, ParitySample, new OnnxExportOptions { MaxSequenceLength = maxLength });
+            if (result.Exported)
+            {
+                Exported(logger, result.BaseGraph ?? "?", result.MaxAbsDifference);
+            }
+            else
+            {
+                ExportSkipped(logger, result.Reason ?? "no graph fits this model");
+            }
+        }
+        catch (OnnxExportException ex)
+        {
+            ExportSkipped(logger, ex.Message);
+        }
     }
 
     private static void CopyTree(string source, string target)
@@ -293,7 +333,7 @@ internal sealed partial class RegisterStage : IStage
     {
         var path = StageArtifacts.PathOf(settings, "register", "registration.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        Incremental.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { run_id = runId, version, alias }));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { run_id = runId, version, alias }));
     }
 
     private static string Actor() =>
@@ -304,6 +344,12 @@ internal sealed partial class RegisterStage : IStage
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Continuing MLflow run {RunId}: an earlier Register of this run stopped before registering a version")]
     private static partial void Resuming(ILogger logger, string runId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Exported model.onnx (base graph {Graph}); ONNX Runtime and TorchSharp agree within {Difference:E1}.")]
+    private static partial void Exported(ILogger logger, string graph, double difference);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No ONNX export ({Reason}); the service will run this model with TorchSharp.")]
+    private static partial void ExportSkipped(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered {Model} version {Version} (run {RunId}, commit {Commit})")]
     private static partial void Registered(ILogger logger, string model, int version, string runId, string commit);

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Pipeline.IO;
 
 namespace Pipeline.Stages.Training;
 
@@ -67,7 +68,7 @@ public sealed record TrainFacts
     public bool KeptProbe { get; init; }
 
     /// <summary>Writes the facts as JSON to <paramref name="path"/>.</summary>
-    public void Write(string path) => Incremental.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+    public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     /// <summary>Reads <c>facts.json</c>; null when the file does not exist.</summary>
     public static TrainFacts? TryRead(string path) =>

@@ -135,7 +135,7 @@ public sealed class PipelineEndToEndSpecs(ITestOutputHelper output) : IDisposabl
         Assert.Contains(run.Data.Metrics, m => m.Key == "validation.macro_f1" && m.Step == 2);
         var downloaded = Path.Combine(_project.Repository.Path, "artifacts", "downloaded");
         await LoggedModel.DownloadAsync(client, runId, "model", downloaded);
-        foreach (var file in new[] { "model.safetensors", "config.json", "vocab.txt", "heads.safetensors", "tasks.json", "labels.json", "pipeline.yaml", "report.md", "report.json", "pipeline.lock", "MLmodel" })
+        foreach (var file in new[] { "model.safetensors", "config.json", "vocab.txt", "heads.safetensors", "tasks.json", "labels.json", "label_map.json", "model.onnx", "pipeline.yaml", "report.md", "report.json", "pipeline.lock", "MLmodel" })
         {
             Assert.True(File.Exists(Path.Combine(downloaded, file)), $"{file} is missing from the logged model");
         }
