@@ -47,7 +47,14 @@ public static partial class EvaluationRun
         var result = Evaluator.Evaluate(challenger, champion, options.Bootstrap);
         foreach (var metric in result.Tasks.SelectMany(t => t.Metrics))
         {
-            LogMetric(logger, metric.Task, metric.Metric, metric.Challenger, metric.Champion, metric.Interval?.Lower, metric.Interval?.Upper);
+            if (metric.Champion is { } championValue && metric.Interval is { } interval)
+            {
+                LogMetric(logger, metric.Task, metric.Metric, metric.Challenger, championValue, interval.Lower, interval.Upper);
+            }
+            else
+            {
+                LogChallengerMetric(logger, metric.Task, metric.Metric, metric.Challenger);
+            }
         }
 
         var gate = Gate.Apply(result, options.Gates);
@@ -67,7 +74,10 @@ public static partial class EvaluationRun
     private static partial void LogNoChampion(ILogger logger, string challenger);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "{Task} {Metric}: challenger {Challenger:0.0000}, champion {Champion:0.0000}, delta CI [{Lower:0.0000}, {Upper:0.0000}]")]
-    private static partial void LogMetric(ILogger logger, string task, string metric, double challenger, double? champion, double? lower, double? upper);
+    private static partial void LogMetric(ILogger logger, string task, string metric, double challenger, double champion, double lower, double upper);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "{Task} {Metric}: challenger {Challenger:0.0000}")]
+    private static partial void LogChallengerMetric(ILogger logger, string task, string metric, double challenger);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Gate rule {Condition}: {Outcome} ({Detail})")]
     private static partial void LogRule(ILogger logger, string condition, RuleOutcome outcome, string detail);

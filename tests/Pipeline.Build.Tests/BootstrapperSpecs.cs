@@ -56,4 +56,21 @@ public class BootstrapperSpecs
         Assert.True(exitCode == 2, output);
         Assert.Contains("Did you mean 'Train'?", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_committed_build_schema_matches_the_declared_parameters()
+    {
+        // Arrange
+        var schema = Path.Combine(RepositoryRoot(), ".nuke", "build.schema.json");
+        var committed = await File.ReadAllTextAsync(schema);
+
+        // Act: every run regenerates the schema from the parameters
+        var (exitCode, output) = await RunBuildScriptAsync("--help");
+
+        // Assert
+        Assert.True(exitCode == 0, output);
+        Assert.True(
+            committed == await File.ReadAllTextAsync(schema),
+            ".nuke/build.schema.json is stale: a parameter changed. Run ./build.sh --help and commit the regenerated file.");
+    }
 }

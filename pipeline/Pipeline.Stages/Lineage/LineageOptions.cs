@@ -20,9 +20,10 @@ public sealed record LineageOptions
     /// <summary>
     /// Files the pipeline itself writes into the working tree. Their uncommitted changes do not
     /// make the tree dirty: a run that updates <c>pipeline.lock</c> must still be able to register.
-    /// Default: <c>pipeline.lock</c>.
+    /// Default: <c>pipeline.lock</c>, and <c>.nuke/build.schema.json</c>, which the build regenerates
+    /// from its parameters on every run.
     /// </summary>
-    public IReadOnlyList<string> PipelineOutputPaths { get; init; } = ["pipeline.lock"];
+    public IReadOnlyList<string> PipelineOutputPaths { get; init; } = ["pipeline.lock", ".nuke/build.schema.json"];
 
     /// <summary>Fields holding a row's label in JSONL files or CSV/TSV headers; the first one present wins. Default: <c>label</c>, <c>intent</c>.</summary>
     public IReadOnlyList<string> LabelFields { get; init; } = ["label", "intent"];
