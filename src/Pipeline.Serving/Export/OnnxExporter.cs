@@ -28,7 +28,6 @@ public static class OnnxExporter
     public const string BuiltGraph = "built";
 
     private const string HiddenOutput = OnnxBertGraph.HiddenOutput;
-    private const string BiasSuffix = ".bias";
     private static readonly JsonSerializerOptions LabelsJson = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>
@@ -143,31 +142,15 @@ public static class OnnxExporter
             return $"the graph has no '{HiddenOutput}' output";
         }
 
-        var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var assignments = new List<(TensorProto Target, string Parameter, bool Transpose)>();
         foreach (var init in graph.Initializer.Where(i => weights.ContainsKey(i.Name)))
         {
             assignments.Add((init, init.Name, false));
         }
 
-        var adds = graph.Node.Where(n => n.OpType == "Add").ToList();
-        foreach (var matMul in graph.Node.Where(n => n.OpType == "MatMul"))
+        foreach (var (weight, parameter) in OnnxBertImporter.MatMulWeightParameters(graph).Where(p => weights.ContainsKey(p.Parameter)))
         {
-            if (matMul.Input.Count != 2 || !initializers.TryGetValue(matMul.Input[1], out var weight) || weight.Dims.Count != 2)
-            {
-                continue;
-            }
-
-            var output = matMul.Output[0];
-            var bias = adds
-                .Where(a => a.Input.Contains(output))
-                .SelectMany(a => a.Input)
-                .FirstOrDefault(i => i != output && i.EndsWith(BiasSuffix, StringComparison.Ordinal) && initializers.ContainsKey(i));
-            var parameter = bias is null ? null : bias[..^BiasSuffix.Length] + ".weight";
-            if (parameter is not null && weights.ContainsKey(parameter))
-            {
-                assignments.Add((weight, parameter, true));
-            }
+            assignments.Add((weight, parameter, true));
         }
 
         var missing = weights.Keys.Except(assignments.Select(a => a.Parameter), StringComparer.Ordinal).ToList();

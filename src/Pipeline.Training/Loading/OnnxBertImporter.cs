@@ -27,7 +27,6 @@ public static class OnnxBertImporter
     {
         ArgumentNullException.ThrowIfNull(onnxModel);
         var graph = ModelProto.Parser.ParseFrom(onnxModel).Graph;
-        var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
@@ -40,7 +39,7 @@ public static class OnnxBertImporter
                 }
             }
 
-            NameMatMulWeights(graph, initializers, tensors);
+            NameMatMulWeights(graph, tensors);
             var config = InferConfig(tensors, numAttentionHeads, layerNormEps, hiddenAct);
             RequireAllLinearWeights(config, tensors);
             return (config, tensors);
@@ -56,8 +55,17 @@ public static class OnnxBertImporter
         }
     }
 
-    private static void NameMatMulWeights(GraphProto graph, Dictionary<string, TensorProto> initializers, Dictionary<string, Tensor> tensors)
+    /// <summary>
+    /// The graph's anonymous MatMul weights with the Hugging Face parameter each one holds: the
+    /// Add that consumes a MatMul's output has the layer's bias as its other input, and the bias
+    /// name gives the weight's (<c>encoder.layer.0.attention.self.query.bias</c> →
+    /// <c>...query.weight</c>). The weights are stored [in, out], transposed from PyTorch's layout.
+    /// The exporter uses the same mapping in reverse to write fine-tuned weights back.
+    /// </summary>
+    public static IEnumerable<(TensorProto Weight, string Parameter)> MatMulWeightParameters(GraphProto graph)
     {
+        ArgumentNullException.ThrowIfNull(graph);
+        var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var adds = graph.Node.Where(n => n.OpType == "Add").ToList();
         foreach (var matMul in graph.Node.Where(n => n.OpType == "MatMul"))
         {
@@ -71,12 +79,17 @@ public static class OnnxBertImporter
                 .Where(a => a.Input.Contains(output))
                 .SelectMany(a => a.Input)
                 .FirstOrDefault(i => i != output && i.EndsWith(BiasSuffix, StringComparison.Ordinal) && initializers.ContainsKey(i));
-            if (bias is null || !bias.StartsWith("encoder.", StringComparison.Ordinal))
+            if (bias is not null)
             {
-                continue;
+                yield return (weight, bias[..^BiasSuffix.Length] + ".weight");
             }
+        }
+    }
 
-            var name = bias[..^BiasSuffix.Length] + ".weight";
+    private static void NameMatMulWeights(GraphProto graph, Dictionary<string, Tensor> tensors)
+    {
+        foreach (var (weight, name) in MatMulWeightParameters(graph).Where(p => p.Parameter.StartsWith("encoder.", StringComparison.Ordinal)))
+        {
             using var stored = ToTensor(weight);
             tensors[name] = stored.t().contiguous();
         }
