@@ -16,6 +16,9 @@ internal sealed partial class Build
     [Parameter("Rerun these stages even when their inputs did not change (e.g. --force-stage Train)")]
     internal string[] ForceStage { get; init; } = [];
 
+    [Parameter("Overrides train.deterministic: the same inputs give bit-identical weights (one CPU thread)")]
+    internal bool? Deterministic { get; init; }
+
     [Parameter("Let Register record a model trained from a working tree with uncommitted changes")]
     internal bool AllowDirty { get; init; }
 
@@ -98,6 +101,11 @@ internal sealed partial class Build
         if (Technique is { Length: > 0 } technique)
         {
             overrides["train.technique"] = technique;
+        }
+
+        if (Deterministic is { } deterministic)
+        {
+            overrides["train.deterministic"] = deterministic ? "true" : "false";
         }
 
         if (Device is { Length: > 0 } device)

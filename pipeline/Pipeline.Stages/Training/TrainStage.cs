@@ -63,7 +63,7 @@ internal sealed partial class TrainStage : IIncrementalStage
             throw new PipelineException("The train split is empty: add labeled rows under data/ or lower split.validation / split.test in pipeline.yaml.");
         }
 
-        var device = TorchDevices.Resolve(DeviceOf(config.Train.Device), config.Train.Threads);
+        var device = ResolveDevice(config.Train, logger);
         var checkpoints = CheckpointFolder(settings, data, config);
         if (Directory.Exists(checkpoints) && Directory.EnumerateFileSystemEntries(checkpoints).Any())
         {
@@ -238,6 +238,32 @@ internal sealed partial class TrainStage : IIncrementalStage
         return Path.Combine(root, "train-" + Convert.ToHexStringLower(hash.GetCurrentHash())[..16]);
     }
 
+    /// <summary>
+    /// The device and thread count. <c>train.deterministic</c> pins libtorch to one CPU thread
+    /// (unless <c>train.threads</c> names a count): with a fixed thread count and the seeds, CPU
+    /// kernels give bit-identical weights run after run. TorchSharp 0.107 has no binding for
+    /// PyTorch's deterministic CUDA algorithms, so a deterministic run on CUDA is refused.
+    /// </summary>
+    private static TorchSharp.torch.Device ResolveDevice(Configuration.TrainOptions train, ILogger logger)
+    {
+        if (!train.Deterministic)
+        {
+            return TorchDevices.Resolve(DeviceOf(train.Device), train.Threads);
+        }
+
+        var threads = train.Threads > 0 ? train.Threads : 1;
+        var device = TorchDevices.Resolve(DeviceOf(train.Device), threads);
+        if (device.type != TorchSharp.DeviceType.CPU)
+        {
+            throw new PipelineException(
+                "train.deterministic is true but the run is on CUDA, where TorchSharp 0.107 cannot select deterministic kernels. " +
+                "Set train.device: cpu for a reproducible run, or train.deterministic: false on the GPU.");
+        }
+
+        DeterministicRun(logger, threads);
+        return device;
+    }
+
     private static DeviceRequest DeviceOf(DevicePreference preference) => preference switch
     {
         DevicePreference.Cpu => DeviceRequest.Cpu,
@@ -270,6 +296,9 @@ internal sealed partial class TrainStage : IIncrementalStage
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming: checkpoints of an interrupted run with the same inputs are in {Folder}")]
     private static partial void Resuming(ILogger logger, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deterministic run: the CPU with {Threads} libtorch thread(s) and fixed seeds, so the same inputs give the same weights")]
+    private static partial void DeterministicRun(ILogger logger, int threads);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training {Technique} on {Base} ({Device}): {Train} train rows, {Validation} validation rows, {Epochs} epoch(s)")]
     private static partial void Starting(ILogger logger, string technique, string @base, string device, int train, int validation, int epochs);

@@ -55,8 +55,8 @@ public sealed record TrainOptions
     [ConfigDescription("Seed of weights initialisation, dropout and data order. Default 42.")]
     public long Seed { get; init; } = 42;
 
-    /// <summary>Use deterministic kernels (slower; identical results on the same hardware). Default false.</summary>
-    [ConfigDescription("Use deterministic kernels (slower; identical results on the same hardware). Default false.")]
+    /// <summary>Bit-identical weights for the same inputs: the CPU with one libtorch thread (or train.threads) and the seeds; refused on CUDA. Default false.</summary>
+    [ConfigDescription("Bit-identical weights for the same inputs: the CPU with one libtorch thread (or train.threads) and the seeds; refused on CUDA. Default false.")]
     public bool Deterministic { get; init; }
 
     /// <summary>Where to train. Default <c>auto</c> (CUDA when available, else CPU).</summary>
