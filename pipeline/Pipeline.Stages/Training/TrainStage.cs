@@ -163,6 +163,7 @@ internal sealed partial class TrainStage : IIncrementalStage
                 EarlyStoppingPatience = options.EarlyStopping.Patience,
                 CheckpointEverySteps = options.Checkpoint.EverySteps,
                 KeepLastCheckpoints = options.Checkpoint.KeepLast,
+                PadToLength = config.Format.Padding == PaddingStrategy.MaxLength ? config.Format.MaxLength : null,
                 LogEverySteps = LogEvery(train.Examples.Count, options),
             },
             ProbeOptions = new LinearProbeOptions { Seed = seed, LearningRate = options.HeadLearningRate },

@@ -6,12 +6,15 @@ namespace Pipeline.Training.Training;
 /// <summary>One padded batch: ids and mask [batch, longest], labels per task.</summary>
 internal sealed record CollatedBatch(Tensor InputIds, Tensor AttentionMask, Dictionary<string, TaskLabels> Labels, long RealTokens);
 
-/// <summary>Dynamic padding: each batch is padded to its own longest row, not to a fixed length.</summary>
+/// <summary>
+/// Dynamic padding: each batch is padded to its own longest row, unless a fixed length is asked
+/// for (<c>format.padding: max_length</c>), which costs the padding's compute.
+/// </summary>
 internal static class BatchCollator
 {
-    public static CollatedBatch Collate(IReadOnlyList<TrainingExample> examples, int[] rows, IReadOnlyList<TaskHeadSpec> tasks, long padId, Device device)
+    public static CollatedBatch Collate(IReadOnlyList<TrainingExample> examples, int[] rows, IReadOnlyList<TaskHeadSpec> tasks, long padId, Device device, int? padTo = null)
     {
-        var longest = rows.Max(r => examples[r].InputIds.Count);
+        var longest = Math.Max(rows.Max(r => examples[r].InputIds.Count), padTo ?? 0);
         var ids = new long[rows.Length * longest];
         var mask = new long[rows.Length * longest];
         Array.Fill(ids, padId);

@@ -61,6 +61,13 @@ public sealed record TrainOptions
     /// <summary>Examples per length bucket: this many batches are sorted by length together. Default 50; within [1, 10000].</summary>
     public int BucketBatches { get; init => field = InRange(value, 1, 10_000, nameof(BucketBatches)); } = 50;
 
+    /// <summary>
+    /// Pad every batch to this many tokens (<c>format.padding: max_length</c>) instead of to its
+    /// longest row; null (default) pads dynamically. Rows longer than this are not cut here: Format
+    /// already truncated them to <c>format.max_length</c>.
+    /// </summary>
+    public int? PadToLength { get; init => field = value is { } v ? InRange(v, 1, 1_000_000, nameof(PadToLength)) : null; }
+
     /// <summary>Multitask only: draw each batch from one task's rows by mixture weights or temperature. Default none (batches mix all rows).</summary>
     public TaskSampling? TaskSampling { get; init; }
 

@@ -170,7 +170,7 @@ public sealed partial class Trainer
     {
         counters.Start();
         using var scope = NewDisposeScope();
-        var batch = BatchCollator.Collate(train, rows, model.Tasks, padId, device);
+        var batch = BatchCollator.Collate(train, rows, model.Tasks, padId, device, _options.PadToLength);
         var logits = model.forward(batch.InputIds, batch.AttentionMask, null);
         var loss = TaskLosses.Multitask(model.Tasks, logits, batch.Labels);
         var value = loss.item<float>();
