@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
+using Pipeline.IO;
 using Pipeline.Serving.Internal;
 using Pipeline.Serving.Models;
 using Pipeline.Serving.Onnx;
@@ -334,30 +335,13 @@ public static class OnnxExporter
         var target = Path.Combine(outputFolder, OnnxModelLoader.VocabularyFile);
         if (!string.Equals(Path.GetFullPath(vocab), Path.GetFullPath(target), StringComparison.Ordinal))
         {
-            WriteAtomically(target, tmp => File.Copy(vocab, tmp));
+            AtomicFile.WriteVia(target, tmp => File.Copy(vocab, tmp));
         }
 
-        WriteAtomically(Path.Combine(outputFolder, ModelManifest.LabelsFile), tmp => File.WriteAllText(tmp, json));
+        AtomicFile.WriteVia(Path.Combine(outputFolder, ModelManifest.LabelsFile), tmp => File.WriteAllText(tmp, json));
 
         // model.onnx last: a folder with model.onnx is served by ONNX Runtime, so it must be complete by then.
-        WriteAtomically(Path.Combine(outputFolder, OnnxModelLoader.ModelFile), tmp => File.WriteAllBytes(tmp, onnx));
-    }
-
-    private static void WriteAtomically(string path, Action<string> write)
-    {
-        var tmp = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            write(tmp);
-            File.Move(tmp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp))
-            {
-                File.Delete(tmp);
-            }
-        }
+        AtomicFile.WriteVia(Path.Combine(outputFolder, OnnxModelLoader.ModelFile), tmp => File.WriteAllBytes(tmp, onnx));
     }
 
     private static string OutputName(TaskHeadSpec task) => OutputName(task.Name);
