@@ -176,6 +176,57 @@ public static class LoggedModel
         await VerifyAsync(localFolder, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The run's logged model in <paramref name="localFolder"/>: reused when it still verifies,
+    /// else downloaded into a staging sibling, verified, and renamed into place (a copy another
+    /// process renamed there first is kept). <paramref name="onStale"/> hears why an existing copy
+    /// was thrown away. Returns the folder.
+    /// </summary>
+    /// <exception cref="ModelChecksumException">The download does not match its checksums.</exception>
+    public static async Task<string> FetchAsync(
+        IMlflowClient client, string runId, string artifactPath, string localFolder,
+        Action<ModelChecksumException>? onStale = null, CancellationToken cancellationToken = default)
+    {
+        var folder = Path.GetFullPath(localFolder);
+        if (Directory.Exists(folder))
+        {
+            try
+            {
+                await VerifyAsync(folder, cancellationToken).ConfigureAwait(false);
+                return folder;
+            }
+            catch (ModelChecksumException ex)
+            {
+                onStale?.Invoke(ex);
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        var staging = folder + ".download-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            await DownloadAsync(client, runId, artifactPath, staging, cancellationToken).ConfigureAwait(false);
+            Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+            try
+            {
+                Directory.Move(staging, folder);
+            }
+            catch (IOException) when (Directory.Exists(folder))
+            {
+                // Another process sharing the folder finished first; its copy was verified too.
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+
+        return folder;
+    }
+
     private static void AppendMapping(StringBuilder yaml, IReadOnlyDictionary<string, string> values, string indent)
     {
         if (values.Count == 0)

@@ -75,21 +75,12 @@ internal sealed record Champion(string Identity, string DisplayName, string? Fol
             }
         }
 
-        var staging = target + ".download";
-        if (Directory.Exists(staging))
-        {
-            Directory.Delete(staging, recursive: true);
-        }
-
         var (client, _) = RegistryOperations.Open(settings, logger);
         using (client)
         {
             logger.LogInformation("Downloading {Champion} ({Source}) into {Folder}", DisplayName, version.Source, target);
-            await LoggedModel.DownloadAsync(client, version.RunId, ArtifactPathOf(version), staging, cancellationToken).ConfigureAwait(false);
+            return await LoggedModel.FetchAsync(client, version.RunId, ArtifactPathOf(version), target, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-
-        Directory.Move(staging, target);
-        return target;
     }
 
     /// <summary>The run-relative artifact path of a version's source (<c>runs:/RUN/model</c> gives <c>model</c>).</summary>

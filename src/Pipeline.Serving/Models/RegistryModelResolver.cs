@@ -73,44 +73,10 @@ public sealed class RegistryModelResolver : IModelRegistryResolver
     {
         ArgumentNullException.ThrowIfNull(version);
         var folder = Path.Combine(_cacheRoot, Safe(version.Name), Safe(version.Version));
-        if (Directory.Exists(folder))
-        {
-            try
-            {
-                await LoggedModel.VerifyAsync(folder, cancellationToken).ConfigureAwait(false);
-                return folder;
-            }
-            catch (ModelChecksumException)
-            {
-                // The cached copy was changed or cut short: download it again.
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-
         var (runId, artifactPath) = ArtifactOf(version);
-        var temp = folder + ".download-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            await LoggedModel.DownloadAsync(_client, runId, artifactPath, temp, cancellationToken).ConfigureAwait(false);
-            Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
-            try
-            {
-                Directory.Move(temp, folder);
-            }
-            catch (IOException) when (Directory.Exists(folder))
-            {
-                // Another replica sharing the cache finished first; its copy is verified too.
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-        }
 
-        return folder;
+        // A cached copy that was changed or cut short is downloaded again.
+        return await LoggedModel.FetchAsync(_client, runId, artifactPath, folder, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The run and run-relative path of the logged model: from a <c>runs:/RUN/PATH</c> source, else the run's <c>model</c> folder.</summary>
