@@ -42,7 +42,7 @@ public sealed class OnnxServingModel : IServingModel
         var manifest = ModelManifest.Read(folder);
         var heads = ModelManifest.ReadHeads(folder);
         var encoder = WordPieceEncoder.Load(
-            Path.Combine(folder, OnnxModelLoader.VocabularyFile), manifest.Lowercase ?? options.Lowercase, manifest.MaxSequenceLength ?? options.MaxSequenceLength);
+            Path.Combine(folder, OnnxModelLoader.VocabularyFile), manifest.Lowercase ?? options.Lowercase, manifest.MaxSequenceLength ?? options.MaxSequenceLength, manifest.TruncateHead);
         var modelPath = Path.Combine(folder, OnnxModelLoader.ModelFile);
 
         // ONNX Runtime's warnings (e.g. unused initializers) go straight to stderr, bypassing ILogger.

@@ -41,7 +41,7 @@ public sealed class TorchSharpServingModel : IServingModel
         options.Validate();
         var manifest = ModelManifest.Read(folder);
         var encoder = WordPieceEncoder.Load(
-            Path.Combine(folder, HuggingFaceFolder.VocabFile), manifest.Lowercase ?? options.Lowercase, manifest.MaxSequenceLength ?? options.MaxSequenceLength);
+            Path.Combine(folder, HuggingFaceFolder.VocabFile), manifest.Lowercase ?? options.Lowercase, manifest.MaxSequenceLength ?? options.MaxSequenceLength, manifest.TruncateHead);
         Device device;
         TextClassifier model;
         try
