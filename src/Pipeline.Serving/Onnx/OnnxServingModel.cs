@@ -33,6 +33,8 @@ public sealed class OnnxServingModel : IServingModel
 
     public IReadOnlyList<ModelHead> Heads { get; }
 
+    public ModelModality Modality => ModelModality.Text;
+
     /// <summary>Loads a model folder; throws <see cref="ServingException"/> saying which file or graph input/output is wrong.</summary>
     public static OnnxServingModel Load(string folder, ModelDescriptor descriptor, OnnxModelOptions options)
     {

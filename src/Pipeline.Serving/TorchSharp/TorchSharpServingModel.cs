@@ -32,6 +32,8 @@ public sealed class TorchSharpServingModel : IServingModel
 
     public IReadOnlyList<ModelHead> Heads { get; }
 
+    public ModelModality Modality => ModelModality.Text;
+
     /// <summary>Loads a classifier folder onto the device <paramref name="options"/> asks for; throws <see cref="ServingException"/> saying what is wrong.</summary>
     public static TorchSharpServingModel Load(string folder, ModelDescriptor descriptor, TorchSharpModelOptions options)
     {
