@@ -29,6 +29,9 @@ public sealed class ImageNormalization : IDisposable
     /// <summary>What this normalisation does.</summary>
     public ImagePreprocessing Preprocessing { get; }
 
+    /// <summary>The mean image [3, H, W], when the network subtracts one.</summary>
+    public Tensor? MeanImage => _meanImage;
+
     /// <summary>The normalisation of the model folder <paramref name="folder"/> described by <paramref name="config"/> (reads its mean image, if any).</summary>
     public static ImageNormalization FromFolder(string folder, ResNetConfig config)
     {
