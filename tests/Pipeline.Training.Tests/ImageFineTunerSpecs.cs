@@ -34,6 +34,7 @@ public sealed class ImageFineTunerSpecs : IDisposable
         var result = ImageFineTuner.Run(request, NullLogger.Instance);
         using var loaded = ImageClassifier.Load(request.OutputFolder);
         var probabilities = loaded.Predict(request.Validation.Select(e => (e.Pixels, e.Height, e.Width)).ToList());
+        var wide = loaded.Predict([(new byte[24 * 40 * 3], 24, 40)]);
 
         // Assert
         Assert.NotNull(result.ProbeMacroF1);
@@ -41,7 +42,7 @@ public sealed class ImageFineTunerSpecs : IDisposable
         Assert.Equal(66, result.TrainableParameters);
         Assert.Equal(["red", "blue"], loaded.Tasks[0].LabelNames);
         Assert.Equal(16, loaded.ImageSize);
-        Assert.All(probabilities, p => Assert.Equal(1f, p["label"].Sum(), 4));
+        Assert.All(probabilities.Concat(wide), p => Assert.Equal(1f, p["label"].Sum(), 4));
         var correct = probabilities.Zip(request.Validation).Count(x => Array.IndexOf(x.First["label"], x.First["label"].Max()) == x.Second.Labels["label"][0]);
         Assert.True(correct >= request.Validation.Count * 0.8, $"{correct} of {request.Validation.Count} served predictions are right");
         AssertBackboneUnchanged(loaded, request.ModelBase, _ => true);

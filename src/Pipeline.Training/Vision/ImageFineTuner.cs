@@ -91,7 +91,9 @@ public static class ImageFineTuner
         using var scope = NewDisposeScope();
         foreach (var chunk in Enumerable.Range(0, rows.Count).Chunk(batchSize))
         {
-            chunks.Add(model.Backbone.forward(rows.Images(chunk, device, augment: false)));
+            // One scope per chunk: only the pooled features outlive it, not the images.
+            using var inner = NewDisposeScope();
+            chunks.Add(model.Backbone.forward(rows.Images(chunk, device, augment: false)).MoveToOuterDisposeScope());
         }
 
         return cat(chunks, 0).MoveToOuterDisposeScope();
