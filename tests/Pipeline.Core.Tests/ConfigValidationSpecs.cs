@@ -68,7 +68,7 @@ public sealed class ConfigValidationSpecs
         var error = ConfigFiles.SingleError("train:\n  technique: finetune\n");
 
         // Assert
-        Assert.Equal("pipeline.yaml:2:14: train.technique must be one of head, full, lora, lp-ft, got 'finetune'", error);
+        Assert.Equal("pipeline.yaml:2:14: train.technique must be one of head, full, lora, lp-ft, partial, got 'finetune'", error);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class PipelineSchemaSpecs
         Assert.Equal("number", number.GetProperty("type").GetString());
         Assert.Equal(0, number.GetProperty("exclusiveMinimum").GetDouble());
         var technique = train.GetProperty("properties").GetProperty("technique").GetProperty("anyOf")[0];
-        Assert.Equal(["head", "full", "lora", "lp-ft"], technique.GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["head", "full", "lora", "lp-ft", "partial"], technique.GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         var gate = root.GetProperty("properties").GetProperty("evaluate").GetProperty("properties").GetProperty("gates").GetProperty("items");
         Assert.Equal(3, gate.GetProperty("oneOf").GetArrayLength());
         Assert.Equal("metric", gate.GetProperty("required")[0].GetString());

@@ -4,7 +4,7 @@ namespace Pipeline.Configuration;
 public sealed record TrainOptions
 {
     /// <summary>The fine-tuning technique. Default <c>lp-ft</c> (linear probe, then LoRA).</summary>
-    [ConfigDescription("The fine-tuning technique: head, full, lora or lp-ft (linear probe, then LoRA). Default lp-ft.")]
+    [ConfigDescription("The fine-tuning technique: head, full, lora, lp-ft (linear probe, then LoRA) or partial (images: the last train.unfreeze_stages stages and the head). Default lp-ft.")]
     public TrainingTechnique Technique { get; init; } = TrainingTechnique.LpFt;
 
     /// <summary>Passes over the training split. Default 3; must be >= 1.</summary>
@@ -26,6 +26,15 @@ public sealed record TrainOptions
     [ConfigDescription("Learning rate of the classification head(s): the linear probe and the heads during fine-tuning. Default 0.002; must be > 0.")]
     [ConfigRange(Min = 0, MinExclusive = true)]
     public double HeadLearningRate { get; init; } = 0.002;
+
+    /// <summary>
+    /// Technique <c>partial</c> (image models): how many of the backbone's last residual stages
+    /// train with the head (at <c>learning_rate</c>; the head at <c>head_learning_rate</c>); the
+    /// rest stays frozen, its BatchNorm in eval mode. Default 1; within [1, 4].
+    /// </summary>
+    [ConfigDescription("Technique partial (image models): how many of the backbone's last residual stages train with the head (at learning_rate; the head at head_learning_rate); the rest stays frozen, BatchNorm in eval mode. Default 1; within [1, 4].")]
+    [ConfigRange(Min = 1, Max = 4)]
+    public int UnfreezeStages { get; init; } = 1;
 
     /// <summary>AdamW decoupled weight decay. Default 0.01; must be >= 0.</summary>
     [ConfigDescription("AdamW decoupled weight decay. Default 0.01; must be >= 0.")]
@@ -147,6 +156,9 @@ public enum TrainingTechnique
     /// <summary>Linear probe first, then LoRA fine-tuning from the probed head.</summary>
     [ConfigName("lp-ft")]
     LpFt,
+
+    /// <summary>Image models: the last <c>train.unfreeze_stages</c> stages of the backbone and the head train; the rest stays frozen.</summary>
+    Partial,
 }
 
 /// <summary>Learning-rate decay after warm-up.</summary>

@@ -1,4 +1,5 @@
 using Pipeline.Training.Models;
+using Pipeline.Training.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace Pipeline.Training.Heads;
 /// A shared BERT encoder (<c>bert.*</c>) with one classification head per task (<c>heads.&lt;task&gt;.*</c>).
 /// One single-label task is plain sequence classification; several tasks make a multitask model.
 /// </summary>
-public sealed class TextClassifier : nn.Module<Tensor, Tensor, Tensor?, IReadOnlyDictionary<string, Tensor>>
+public sealed class TextClassifier : nn.Module<Tensor, Tensor, Tensor?, IReadOnlyDictionary<string, Tensor>>, ITrainableClassifier, IProbeableClassifier
 {
     private readonly ModuleDict<ClassificationHead> _heads;
 
@@ -77,6 +78,13 @@ public sealed class TextClassifier : nn.Module<Tensor, Tensor, Tensor?, IReadOnl
         }
 
         return logits;
+    }
+
+    /// <summary>Logits per task for a collated text batch (input ids, attention mask).</summary>
+    public IReadOnlyDictionary<string, Tensor> ForwardBatch(TrainingBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return forward(batch.Inputs[0], batch.Inputs[1], null);
     }
 
     /// <summary>Pooled sentence vectors [batch, hidden]: what a frozen-backbone probe caches.</summary>

@@ -136,7 +136,7 @@ public static class OnnxBertImporter
         }
     }
 
-    private static Tensor ToTensor(TensorProto proto)
+    internal static Tensor ToTensor(TensorProto proto)
     {
         var shape = proto.Dims.ToArray();
         float[] values;

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Pipeline.Training.Models;
+using Pipeline.Training.Vision;
 
 namespace Pipeline.Training.Loading;
 
@@ -19,11 +20,11 @@ public static class PackagedModels
 
     private static readonly Lock ImportLock = new();
 
-    /// <summary>The short names <c>model.base</c> accepts: <c>minilm</c>, <c>arctic-xs</c>.</summary>
-    public static IReadOnlyCollection<string> ShortNames => Known.Keys;
+    /// <summary>The short names <c>model.base</c> accepts: <c>minilm</c>, <c>arctic-xs</c> (text) and <c>resnet-cntk</c> (images).</summary>
+    public static IReadOnlyCollection<string> ShortNames => [.. Known.Keys, PackagedResNet.ShortName];
 
     /// <summary>Whether <paramref name="name"/> is a packaged model's short name.</summary>
-    public static bool IsShortName(string name) => Known.ContainsKey(name);
+    public static bool IsShortName(string name) => Known.ContainsKey(name) || PackagedResNet.IsShortName(name);
 
     /// <summary>
     /// The cache folder (config.json, model.safetensors, vocab.txt) of the packaged model
@@ -35,6 +36,11 @@ public static class PackagedModels
     /// <exception cref="ModelLoadException">Unknown name, or the package's resources cannot be read.</exception>
     public static string EnsureImported(string shortName, string? cacheRoot = null)
     {
+        if (PackagedResNet.IsShortName(shortName))
+        {
+            return PackagedResNet.EnsureImported(cacheRoot);
+        }
+
         if (!Known.TryGetValue(shortName, out var model))
         {
             throw new ModelLoadException($"'{shortName}' is not a packaged model. Use one of: {string.Join(", ", ShortNames)}, or a Hugging Face folder.");
@@ -43,9 +49,41 @@ public static class PackagedModels
         var (onnx, vocab) = ReadResources(model);
         var sha = Convert.ToHexStringLower(SHA256.HashData(onnx));
         var folder = Path.Combine(cacheRoot ?? ModelCache.Root, $"{model.ShortName}-{sha[..16]}");
+        return ImportOnce(folder, IsComplete, staging =>
+        {
+            var (config, tensors) = OnnxBertImporter.Import(onnx, model.NumAttentionHeads, model.LayerNormEps, model.HiddenAct);
+            using (var encoder = new BertModel(config))
+            {
+                try
+                {
+                    StateDictLoader.Load(encoder, tensors, $"{model.PackageAssembly} ONNX");
+                }
+                finally
+                {
+                    foreach (var tensor in tensors.Values)
+                    {
+                        tensor.Dispose();
+                    }
+                }
+
+                HuggingFaceFolder.Save(encoder, staging);
+            }
+
+            File.WriteAllText(Path.Combine(staging, HuggingFaceFolder.VocabFile), vocab);
+            File.WriteAllText(Path.Combine(staging, "source.txt"), $"{model.PackageAssembly} ONNX sha256 {sha}\n");
+        });
+    }
+
+    /// <summary>
+    /// Builds <paramref name="folder"/> once: unless <paramref name="isComplete"/> already holds,
+    /// <paramref name="build"/> fills a staging folder beside it, which is then renamed into place,
+    /// so a crash never leaves half a model and concurrent imports agree.
+    /// </summary>
+    internal static string ImportOnce(string folder, Func<string, bool> isComplete, Action<string> build)
+    {
         lock (ImportLock)
         {
-            if (IsComplete(folder))
+            if (isComplete(folder))
             {
                 return folder;
             }
@@ -54,27 +92,8 @@ public static class PackagedModels
             try
             {
                 Directory.CreateDirectory(staging);
-                var (config, tensors) = OnnxBertImporter.Import(onnx, model.NumAttentionHeads, model.LayerNormEps, model.HiddenAct);
-                using (var encoder = new BertModel(config))
-                {
-                    try
-                    {
-                        StateDictLoader.Load(encoder, tensors, $"{model.PackageAssembly} ONNX");
-                    }
-                    finally
-                    {
-                        foreach (var tensor in tensors.Values)
-                        {
-                            tensor.Dispose();
-                        }
-                    }
-
-                    HuggingFaceFolder.Save(encoder, staging);
-                }
-
-                File.WriteAllText(Path.Combine(staging, HuggingFaceFolder.VocabFile), vocab);
-                File.WriteAllText(Path.Combine(staging, "source.txt"), $"{model.PackageAssembly} ONNX sha256 {sha}\n");
-                if (Directory.Exists(folder) && !IsComplete(folder))
+                build(staging);
+                if (Directory.Exists(folder) && !isComplete(folder))
                 {
                     Directory.Delete(folder, recursive: true);
                 }
@@ -83,7 +102,7 @@ public static class PackagedModels
                 {
                     Directory.Move(staging, folder);
                 }
-                catch (IOException) when (IsComplete(folder))
+                catch (IOException) when (isComplete(folder))
                 {
                     // Another process finished the same import first; its folder is identical (same sha256).
                 }

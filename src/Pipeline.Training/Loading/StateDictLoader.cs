@@ -12,6 +12,8 @@ public static class StateDictLoader
 {
     private const string BertPrefix = "bert.";
 
+    private const string BertAdvice = "Check that config.json matches the weights (hidden_size, num_hidden_layers, intermediate_size, vocab_size) and that the file is a BERT-family checkpoint.";
+
     /// <summary>Checkpoint keys that a BERT encoder does not use and that are skipped without complaint.</summary>
     private static readonly string[] IgnoredPrefixes = ["pooler.", "cls.", "embeddings.position_ids"];
 
@@ -31,7 +33,27 @@ public static class StateDictLoader
         var expected = module.state_dict();
         var isBareEncoder = !expected.Keys.Any(k => k.StartsWith(BertPrefix, StringComparison.Ordinal));
         var given = isBareEncoder ? NormalizeForEncoder(tensors) : new Dictionary<string, Tensor>(tensors, StringComparer.Ordinal);
-        var missing = expected.Keys.Where(k => !given.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        Copy(module, given, source, BertAdvice, optional: null);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="tensors"/> into <paramref name="module"/>'s state by exact name, after
+    /// the same all-or-nothing check as <see cref="Load"/>. Model entries for which
+    /// <paramref name="optional"/> is true may be absent from the checkpoint (they keep their value).
+    /// </summary>
+    /// <param name="module">The module to fill.</param>
+    /// <param name="tensors">Checkpoint tensors by name (not disposed here).</param>
+    /// <param name="source">The file the tensors came from, for the error message.</param>
+    /// <param name="advice">The last sentence of the error: what to check.</param>
+    /// <param name="optional">Model entries a checkpoint may omit; default none.</param>
+    /// <exception cref="ModelLoadException">Missing, unexpected or mis-shaped tensors, all listed.</exception>
+    public static void Copy(nn.Module module, IReadOnlyDictionary<string, Tensor> tensors, string source, string advice, Func<string, bool>? optional)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(tensors);
+        var expected = module.state_dict();
+        var given = tensors;
+        var missing = expected.Keys.Where(k => !given.ContainsKey(k) && !(optional?.Invoke(k) ?? false)).Order(StringComparer.Ordinal).ToList();
         var unexpected = given.Keys.Where(k => !expected.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         var misShaped = expected
             .Where(e => given.TryGetValue(e.Key, out var t) && !t.shape.SequenceEqual(e.Value.shape))
@@ -40,13 +62,18 @@ public static class StateDictLoader
             .ToList();
         if (missing.Count + unexpected.Count + misShaped.Count > 0)
         {
-            throw new ModelLoadException(Describe(source, missing, unexpected, misShaped));
+            throw new ModelLoadException(Describe(source, missing, unexpected, misShaped, advice));
         }
 
         using var noGrad = no_grad();
         foreach (var (name, target) in expected)
         {
-            using var value = given[name].to(target.dtype, target.device);
+            if (!given.TryGetValue(name, out var source1))
+            {
+                continue;
+            }
+
+            using var value = source1.to(target.dtype, target.device);
             target.copy_(value);
         }
     }
@@ -68,7 +95,7 @@ public static class StateDictLoader
 
     private static string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
 
-    private static string Describe(string source, List<string> missing, List<string> unexpected, List<string> misShaped)
+    private static string Describe(string source, List<string> missing, List<string> unexpected, List<string> misShaped, string advice)
     {
         var text = new StringBuilder();
         text.Append("Cannot load '").Append(source).Append("': ")
@@ -78,7 +105,7 @@ public static class StateDictLoader
         Section("Missing (in the model, not in the checkpoint)", missing);
         Section("Unexpected (in the checkpoint, not in the model)", unexpected);
         Section("Mis-shaped", misShaped);
-        text.Append(" Check that config.json matches the weights (hidden_size, num_hidden_layers, intermediate_size, vocab_size) and that the file is a BERT-family checkpoint.");
+        text.Append(' ').Append(advice);
         return text.ToString();
 
         void Section(string title, List<string> names)

@@ -116,11 +116,21 @@ internal sealed class CheckpointStore
         return string.Create(CultureInfo.InvariantCulture, $"{frozen.Count}:{frozen.Sum(p => p.parameter.numel())}:{sum:R}");
     }
 
-    /// <summary>The tensors a checkpoint needs: every parameter that trains (all of them for full fine-tuning).</summary>
+    /// <summary>
+    /// The tensors a checkpoint needs: every parameter that trains (all of them for full
+    /// fine-tuning) and the buffers of the modules that own one (BatchNorm's running statistics,
+    /// which move while those modules train).
+    /// </summary>
     private static Dictionary<string, Tensor> TrainableState(nn.Module model)
     {
         var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToHashSet(StringComparer.Ordinal);
-        return model.state_dict().Where(kv => trainable.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var trainingModules = trainable.Select(Owner).ToHashSet(StringComparer.Ordinal);
+        var buffers = model.named_buffers().Select(b => b.name).Where(b => trainingModules.Contains(Owner(b))).ToHashSet(StringComparer.Ordinal);
+        return model.state_dict()
+            .Where(kv => trainable.Contains(kv.Key) || buffers.Contains(kv.Key))
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+
+        static string Owner(string name) => name.LastIndexOf('.') is var dot and >= 0 ? name[..dot] : "";
     }
 
     private static void SaveWeights(nn.Module model, string path)

@@ -8,6 +8,22 @@ namespace Pipeline.Training.Training;
 /// <summary>Result of a linear probe: best validation macro-F1, where, and how long feature caching and head training took.</summary>
 public sealed record LinearProbeResult(double BestMacroF1, int BestEpoch, double FeatureSeconds, double TrainSeconds);
 
+/// <summary>A classifier whose heads a linear probe can train on cached features.</summary>
+public interface IProbeableClassifier
+{
+    /// <summary>The tasks, in declaration order.</summary>
+    IReadOnlyList<TaskHeadSpec> Tasks { get; }
+
+    /// <summary>The heads' parameters.</summary>
+    IEnumerable<TorchSharp.Modules.Parameter> HeadParameters();
+
+    /// <summary>The head of <paramref name="task"/>.</summary>
+    ClassificationHead Head(string task);
+
+    /// <summary>Logits per task from features [batch, features].</summary>
+    Dictionary<string, Tensor> ForwardHeads(Tensor features);
+}
+
 /// <summary>
 /// Trains only the heads on pooled features computed once by the frozen encoder (a linear
 /// probe): seconds instead of minutes, and the head LP-FT starts the fine-tune from.
@@ -50,12 +66,45 @@ public static class LinearProbe
         using var trainFeatures = Features(model, train, options.FeatureBatchSize);
         using var validationFeatures = Features(model, validation, options.FeatureBatchSize);
         var featureSeconds = clock.Elapsed.TotalSeconds;
-        clock.Restart();
         var device = trainFeatures.device;
-        var all = Enumerable.Range(0, train.Count).ToArray();
-        var validationRows = Enumerable.Range(0, validation.Count).ToArray();
-        var trainLabels = BatchCollator.Labels(train, all, model.Tasks, device);
-        var validationLabels = BatchCollator.Labels(validation, validationRows, model.Tasks, device);
+        var trainLabels = BatchCollator.Labels(train, Enumerable.Range(0, train.Count).ToArray(), model.Tasks, device);
+        var validationLabels = BatchCollator.Labels(validation, Enumerable.Range(0, validation.Count).ToArray(), model.Tasks, device);
+        return FitHeads(model, trainFeatures, trainLabels, validationFeatures, validationLabels, options, logger, featureSeconds);
+    }
+
+    /// <summary>
+    /// Trains the heads of <paramref name="model"/> with AdamW on features computed beforehand
+    /// (rows of <paramref name="trainFeatures"/> match <paramref name="trainLabels"/>), validating
+    /// every few epochs and keeping the best heads. Any classifier with heads can be probed this way.
+    /// </summary>
+    /// <param name="model">The classifier whose heads train.</param>
+    /// <param name="trainFeatures">Training features [rows, features].</param>
+    /// <param name="trainLabels">Training labels per task, one row per feature row.</param>
+    /// <param name="validationFeatures">Validation features [rows, features].</param>
+    /// <param name="validationLabels">Validation labels per task.</param>
+    /// <param name="options">Epochs, batch size, learning rate, weight decay, seed.</param>
+    /// <param name="logger">Told the result.</param>
+    /// <param name="featureSeconds">How long computing the features took, for the result.</param>
+    public static LinearProbeResult FitHeads(
+        IProbeableClassifier model,
+        Tensor trainFeatures,
+        Dictionary<string, TaskLabels> trainLabels,
+        Tensor validationFeatures,
+        Dictionary<string, TaskLabels> validationLabels,
+        LinearProbeOptions options,
+        ILogger logger,
+        double featureSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(trainFeatures);
+        ArgumentNullException.ThrowIfNull(trainLabels);
+        ArgumentNullException.ThrowIfNull(validationFeatures);
+        ArgumentNullException.ThrowIfNull(validationLabels);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        var clock = Stopwatch.StartNew();
+        var device = trainFeatures.device;
+        var all = Enumerable.Range(0, (int)trainFeatures.shape[0]).ToArray();
         var heads = model.HeadParameters().ToList();
         using var optimizer = optim.AdamW(heads, lr: options.LearningRate, weight_decay: options.WeightDecay);
         random.manual_seed(options.Seed);
@@ -108,7 +157,7 @@ public static class LinearProbe
         return new LinearProbeResult(best.F1, best.Epoch, featureSeconds, clock.Elapsed.TotalSeconds);
     }
 
-    private static double MacroF1(TextClassifier model, Tensor features, Dictionary<string, TaskLabels> labels)
+    private static double MacroF1(IProbeableClassifier model, Tensor features, Dictionary<string, TaskLabels> labels)
     {
         SetHeadsTraining(model, false);
         using var noGrad = no_grad();
@@ -125,7 +174,7 @@ public static class LinearProbe
         return scores.Average();
     }
 
-    private static void SetHeadsTraining(TextClassifier model, bool training)
+    private static void SetHeadsTraining(IProbeableClassifier model, bool training)
     {
         foreach (var task in model.Tasks)
         {

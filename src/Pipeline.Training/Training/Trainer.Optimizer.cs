@@ -1,4 +1,3 @@
-using Pipeline.Training.Heads;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,7 +9,8 @@ public sealed partial class Trainer
     /// AdamW with four groups: encoder and head, each split into decayed weights and
     /// undecayed biases and LayerNorm parameters. <paramref name="baseRates"/> holds each group's peak rate.
     /// </summary>
-    private AdamW BuildOptimizer(TextClassifier model, out double[] baseRates)
+    private AdamW BuildOptimizer<TModel>(TModel model, out double[] baseRates)
+        where TModel : nn.Module, ITrainableClassifier
     {
         var head = model.HeadParameters().ToHashSet(ReferenceEqualityComparer.Instance);
         var groups = new List<(List<Parameter> Params, double Rate, double Decay)>
@@ -27,7 +27,8 @@ public sealed partial class Trainer
                 continue;
             }
 
-            var noDecay = name.EndsWith(".bias", StringComparison.Ordinal) || name.Contains("LayerNorm", StringComparison.Ordinal);
+            // Biases and normalisation weights (LayerNorm, BatchNorm: the 1-D parameters) are not decayed.
+            var noDecay = name.EndsWith(".bias", StringComparison.Ordinal) || name.Contains("LayerNorm", StringComparison.Ordinal) || parameter.dim() == 1;
             var index = (head.Contains(parameter) ? 2 : 0) + (noDecay ? 1 : 0);
             groups[index].Params.Add(parameter);
         }
@@ -43,7 +44,7 @@ public sealed partial class Trainer
         return optim.AdamW(paramGroups, lr: _options.LearningRate);
     }
 
-    private double StepOptimizer(TextClassifier model, AdamW optimizer, double[] baseRates, long step, long totalSteps, long warmupSteps, int epoch, ThroughputCounters counters)
+    private double StepOptimizer(nn.Module model, AdamW optimizer, double[] baseRates, long step, long totalSteps, long warmupSteps, int epoch, ThroughputCounters counters)
     {
         counters.Start();
         var factor = LearningRateSchedule.Factor(_options.Schedule, step, totalSteps, warmupSteps);
@@ -70,7 +71,7 @@ public sealed partial class Trainer
         return baseRates[0] * factor;
     }
 
-    private static void CheckFinite(TextClassifier model, TrainerState state)
+    private static void CheckFinite(nn.Module model, TrainerState state)
     {
         using var scope = NewDisposeScope();
         foreach (var (name, parameter) in model.named_parameters())

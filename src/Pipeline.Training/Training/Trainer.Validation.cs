@@ -7,7 +7,8 @@ namespace Pipeline.Training.Training;
 public sealed partial class Trainer
 {
     /// <summary>Validates, records the result, saves the best weights, and counts toward early stopping.</summary>
-    private TrainerState Evaluate(TextClassifier model, IReadOnlyList<TrainingExample> validation, CheckpointStore store, TrainerState state, List<MetricRecord> history, int epoch)
+    private TrainerState Evaluate<TModel>(TModel model, ITrainingRows validation, CheckpointStore store, TrainerState state, List<MetricRecord> history, int epoch)
+        where TModel : nn.Module, ITrainableClassifier
     {
         var metrics = Validate(model, validation);
         history.Add(new("eval", epoch, state.Step, null, null, metrics.Loss, metrics.MacroF1, metrics.Accuracy));
@@ -39,18 +40,27 @@ public sealed partial class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(examples);
+        return Validate(model, new TextRows(examples, model.Encoder.Config.PadTokenId, null));
+    }
+
+    /// <summary>Loss, per-task accuracy and macro-F1 on <paramref name="examples"/> (eval mode, no gradients, no augmentation).</summary>
+    public ValidationMetrics Validate<TModel>(TModel model, ITrainingRows examples)
+        where TModel : nn.Module, ITrainableClassifier
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(examples);
         model.eval();
         using var noGrad = no_grad();
         var device = model.parameters().First().device;
-        var lengths = examples.Select(e => e.InputIds.Count).ToArray();
+        var lengths = Enumerable.Range(0, examples.Count).Select(examples.Length).ToArray();
         var order = Enumerable.Range(0, examples.Count).OrderBy(i => lengths[i]).ToArray();
         var tally = model.Tasks.ToDictionary(t => t.Name, t => new TaskTally(t.NumLabels), StringComparer.Ordinal);
         double lossSum = 0;
         foreach (var rows in order.Chunk(_options.BatchSize))
         {
             using var scope = NewDisposeScope();
-            var batch = BatchCollator.Collate(examples, rows, model.Tasks, model.Encoder.Config.PadTokenId, device);
-            var logits = model.forward(batch.InputIds, batch.AttentionMask, null);
+            var batch = examples.Collate(rows, model.Tasks, device, training: false);
+            var logits = model.ForwardBatch(batch);
             lossSum += TaskLosses.Multitask(model.Tasks, logits, batch.Labels).item<float>() * rows.Length;
             foreach (var task in model.Tasks)
             {

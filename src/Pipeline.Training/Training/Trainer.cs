@@ -51,6 +51,27 @@ public sealed partial class Trainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(validation);
+        var padId = model.Encoder.Config.PadTokenId;
+        return Fit(model, new TextRows(train, padId, _options.PadToLength), new TextRows(validation, padId, null), checkpointDir, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same loop for any classifier and rows (text, images): see the overload for
+    /// <see cref="TextClassifier"/>. <paramref name="train"/> is collated with training-time
+    /// augmentation, <paramref name="validation"/> without.
+    /// </summary>
+    public TrainResult Fit<TModel>(
+        TModel model,
+        ITrainingRows train,
+        ITrainingRows validation,
+        string checkpointDir,
+        IProgress<TrainProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+        where TModel : nn.Module, ITrainableClassifier
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
         if (train.Count == 0)
         {
             throw new ArgumentException("The training set is empty.", nameof(train));
@@ -59,9 +80,8 @@ public sealed partial class Trainer
         var wall = Stopwatch.StartNew();
         random.manual_seed(_options.Seed);
         var device = model.parameters().First().device;
-        var padId = model.Encoder.Config.PadTokenId;
-        var lengths = train.Select(e => e.InputIds.Count).ToArray();
-        var rowTasks = train.Select(e => (IReadOnlyCollection<string>)e.Labels.Keys.ToArray()).ToArray();
+        var lengths = Enumerable.Range(0, train.Count).Select(train.Length).ToArray();
+        var rowTasks = Enumerable.Range(0, train.Count).Select(train.Tasks).ToArray();
         var batchesPerEpoch = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
         var stepsPerEpoch = (batchesPerEpoch + _options.GradientAccumulation - 1) / _options.GradientAccumulation;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
@@ -93,7 +113,7 @@ public sealed partial class Trainer
             for (var b = first; b < batches.Count; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var lossValue = TrainMicroBatch(model, train, batches[b], padId, device, counters, state.Step, epoch);
+                var lossValue = TrainMicroBatch(model, train, batches[b], device, counters, state.Step, epoch);
                 var isStep = (b + 1) % _options.GradientAccumulation == 0 || b == batches.Count - 1;
                 if (!isStep)
                 {
@@ -166,12 +186,12 @@ public sealed partial class Trainer
         };
     }
 
-    private double TrainMicroBatch(TextClassifier model, IReadOnlyList<TrainingExample> train, int[] rows, long padId, Device device, ThroughputCounters counters, long step, int epoch)
+    private double TrainMicroBatch(ITrainableClassifier model, ITrainingRows train, int[] rows, Device device, ThroughputCounters counters, long step, int epoch)
     {
         counters.Start();
         using var scope = NewDisposeScope();
-        var batch = BatchCollator.Collate(train, rows, model.Tasks, padId, device, _options.PadToLength);
-        var logits = model.forward(batch.InputIds, batch.AttentionMask, null);
+        var batch = train.Collate(rows, model.Tasks, device, training: true);
+        var logits = model.ForwardBatch(batch);
         var loss = TaskLosses.Multitask(model.Tasks, logits, batch.Labels);
         var value = loss.item<float>();
         if (!float.IsFinite(value))
@@ -180,7 +200,7 @@ public sealed partial class Trainer
         }
 
         (loss / _options.GradientAccumulation).backward();
-        counters.Stop(rows.Length, batch.RealTokens, batch.InputIds.numel());
+        counters.Stop(rows.Length, batch.RealTokens, batch.Slots);
         return value;
     }
 
@@ -190,7 +210,7 @@ public sealed partial class Trainer
         return process.PeakWorkingSet64;
     }
 
-    private static void Checkpoint(CheckpointStore store, TextClassifier model, OptimizerHelper optimizer, TrainerState state, List<MetricRecord> history)
+    private static void Checkpoint(CheckpointStore store, nn.Module model, OptimizerHelper optimizer, TrainerState state, List<MetricRecord> history)
     {
         using var rng = random.get_rng_state();
         var withRng = state with

@@ -1,0 +1,137 @@
+using Pipeline.IO;
+using Pipeline.Training.Loading;
+using Pipeline.Training.Models;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Pipeline.Training.Vision;
+
+/// <summary>
+/// A ResNet backbone folder: <c>config.json</c> (<see cref="ResNetConfig"/>), torchvision-named
+/// <c>model.safetensors</c> and, when the preprocessing names one, a mean image file.
+/// </summary>
+public static class ResNetFolder
+{
+    /// <summary>The weights file in a model folder.</summary>
+    public const string WeightsFile = "model.safetensors";
+
+    private const string Advice = "Check that config.json's \"layers\" and \"base_width\" match the weights and that the file holds torchvision ResNet (BasicBlock) names such as layer1.0.conv1.weight.";
+
+    /// <summary>Whether <paramref name="folder"/> holds an image (ResNet) model rather than a text one.</summary>
+    public static bool IsResNetFolder(string folder)
+    {
+        var path = Path.Combine(folder, ResNetConfig.FileName);
+        return File.Exists(path) && File.ReadAllText(path).Contains("\"resnet\"", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Loads the backbone of <paramref name="folder"/>. A torchvision checkpoint's <c>fc.*</c> is
+    /// skipped (the classifier brings its own head); BatchNorm's <c>num_batches_tracked</c> may be absent.
+    /// </summary>
+    /// <exception cref="ModelLoadException">No folder, config or weights; or missing, unexpected or mis-shaped tensors, all listed.</exception>
+    public static ResNet Load(string folder, Device? device = null)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new ModelLoadException($"Model folder '{folder}' does not exist. Set model.base to a ResNet folder (config.json + model.safetensors) or to resnet-cntk.");
+        }
+
+        var config = ResNetConfig.Load(Path.Combine(folder, ResNetConfig.FileName));
+        var weights = Path.Combine(folder, WeightsFile);
+        if (!File.Exists(weights))
+        {
+            throw new ModelLoadException($"Model folder '{folder}' has no {WeightsFile}. Save the torchvision state_dict with safetensors.torch.save_file.");
+        }
+
+        var model = new ResNet(config);
+        try
+        {
+            var tensors = Safetensors.LoadStateDict(weights);
+            try
+            {
+                var backbone = tensors
+                    .Where(kv => !kv.Key.StartsWith("fc.", StringComparison.Ordinal))
+                    .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+                StateDictLoader.Copy(model, backbone, weights, Advice, name => name.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
+            }
+            finally
+            {
+                foreach (var tensor in tensors.Values)
+                {
+                    tensor.Dispose();
+                }
+            }
+
+            if (device is not null)
+            {
+                model.to(device);
+            }
+
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="model"/>'s weights and config to <paramref name="folder"/> (atomically, file by file).</summary>
+    public static void Save(ResNet model, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Directory.CreateDirectory(folder);
+        SaveState(model.state_dict(), Path.Combine(folder, WeightsFile));
+        model.Config.Save(Path.Combine(folder, ResNetConfig.FileName));
+    }
+
+    /// <summary>The mean image [3, H, W] named by <paramref name="config"/>, or null when it uses per-channel means.</summary>
+    /// <exception cref="ModelLoadException">The file is missing or holds no <c>mean_image</c> [3, H, W].</exception>
+    public static Tensor? LoadMeanImage(string folder, ResNetConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Preprocessing.MeanImageFile is not { } file)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(folder, file);
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException($"config.json in '{folder}' names the mean image '{file}', which is not there.");
+        }
+
+        var tensors = Safetensors.LoadStateDict(path);
+        if (!tensors.TryGetValue(CntkResNetImporter.MeanImageTensor, out var mean) || mean.dim() != 3 || mean.shape[0] != 3)
+        {
+            foreach (var t in tensors.Values)
+            {
+                t.Dispose();
+            }
+
+            throw new ModelLoadException($"'{path}' must hold a tensor '{CntkResNetImporter.MeanImageTensor}' of shape [3, H, W].");
+        }
+
+        foreach (var (name, t) in tensors)
+        {
+            if (name != CntkResNetImporter.MeanImageTensor)
+            {
+                t.Dispose();
+            }
+        }
+
+        return mean;
+    }
+
+    /// <summary>Writes a mean image [3, H, W] file.</summary>
+    public static void SaveMeanImage(Tensor meanImage, string path) =>
+        SaveState(new Dictionary<string, Tensor>(StringComparer.Ordinal) { [CntkResNetImporter.MeanImageTensor] = meanImage }, path);
+
+    internal static void SaveState(IEnumerable<KeyValuePair<string, Tensor>> state, string path)
+    {
+        using var scope = NewDisposeScope();
+        var cpu = state.ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous(), StringComparer.Ordinal);
+        AtomicFile.WriteVia(path, tmp => Safetensors.SaveStateDict(tmp, cpu));
+    }
+}
