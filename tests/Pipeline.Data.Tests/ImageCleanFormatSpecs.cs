@@ -100,6 +100,29 @@ public sealed class ImageCleanFormatSpecs : IDisposable
     }
 
     [Fact]
+    public async Task I_can_keep_apart_pictures_whose_difference_hashes_match_but_whose_pixels_do_not()
+    {
+        // Arrange: a falling gradient, the same at half contrast (the same dHash: every left cell is brighter) and a JPEG copy.
+        RgbImage Gradient(double contrast) => new(
+            [.. Enumerable.Range(0, 48 * 48).SelectMany(p => Enumerable.Repeat((byte)(255 - (p % 48 * 5 * contrast)), 3))], 48, 48);
+        var full = Gradient(1);
+        _repo.Write("data/images/sky/full.png", TestImages.Encode(full));
+        _repo.Write("data/images/sky/half.png", TestImages.Encode(Gradient(0.5)));
+        _repo.Write("data/images/sky/full-copy.jpg", TestImages.Encode(full, SKEncodedImageFormat.Jpeg, 80));
+        await _repo.IngestAsync(new SourceSpec { Path = "data/images", Format = SourceFormat.ImageFolder });
+
+        // Act
+        var summary = _repo.Clean();
+
+        // Assert
+        Assert.Equal(ImageHashes.Difference(full), ImageHashes.Difference(Gradient(0.5)));
+        Assert.Equal((1L, 2L), (summary.NearDuplicateClustersKept, summary.NearDuplicateRowsKept));
+        var groups = Lines("clean/records.jsonl").ToDictionary(r => r.GetProperty("source").GetString()!, r => r.GetProperty("group").GetInt64());
+        Assert.Equal(groups["data/images/sky/full.png"], groups["data/images/sky/full-copy.jpg"]);
+        Assert.NotEqual(groups["data/images/sky/full.png"], groups["data/images/sky/half.png"]);
+    }
+
+    [Fact]
     public async Task I_can_read_back_from_the_image_shards_the_pixels_labels_and_sources_format_wrote()
     {
         // Arrange

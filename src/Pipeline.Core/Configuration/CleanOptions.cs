@@ -62,6 +62,14 @@ public sealed record NearDuplicateOptions
     [ConfigDescription("Images: two images whose 64-bit difference hashes (dHash) differ in at most this many bits are near-duplicates, kept but grouped so that Format puts them in one split. Default 4; within [0, 32].")]
     [ConfigRange(Min = 0, Max = 32)]
     public int ImageDistance { get; init; } = 4;
+
+    /// <summary>
+    /// Images: a dHash match is a near-duplicate only if the two images' 16 × 16 grey thumbnails differ by at
+    /// most this many grey levels (of 255) on average; it keeps similar but different pictures apart. Default 4; within [0, 255].
+    /// </summary>
+    [ConfigDescription("Images: a dHash match is a near-duplicate only if the two images' 16 x 16 grey thumbnails differ by at most this many grey levels (of 255) on average; it keeps similar but different pictures apart. Default 4; within [0, 255].")]
+    [ConfigRange(Min = 0, Max = 255)]
+    public double ImageDifference { get; init; } = 4;
 }
 
 /// <summary>Unicode normalisation form applied to text.</summary>

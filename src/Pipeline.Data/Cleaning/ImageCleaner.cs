@@ -15,8 +15,9 @@ namespace Pipeline.Data.Cleaning;
 /// <see cref="RejectReasons.InvalidImage"/>) and keeps only hashes: XxHash128 of the pixels for exact
 /// duplicates and a 64-bit dHash for near-duplicates. Then identical images are resolved like identical
 /// texts (duplicates removed, label conflicts by <c>clean.conflicts</c>), and images whose dHashes differ
-/// in at most <c>clean.near_duplicates.image_distance</c> bits are put in one group (kept, so that Format
-/// keeps the cluster in one split). Pass 2 writes the kept rows with full image paths, row ids and groups.
+/// in at most <c>clean.near_duplicates.image_distance</c> bits and whose 16 × 16 grey thumbnails differ by at
+/// most <c>clean.near_duplicates.image_difference</c> grey levels on average are put in one group (kept,
+/// so that Format keeps the cluster in one split). Pass 2 writes the kept rows with full image paths, row ids and groups.
 /// </summary>
 internal static class ImageCleaner
 {
@@ -40,13 +41,13 @@ internal static class ImageCleaner
                 }
 
                 var rowId = RowKeys.RowId(record.Id ?? ("content:" + ImageHashes.Content(image!).ToString(CultureInfo.InvariantCulture)), "");
-                rows.AddCandidate(rowId, labelKey!, ImageHashes.Content(image!), ImageHashes.Difference(image!), record.Source, record.Line);
+                rows.AddCandidate(rowId, labelKey!, ImageHashes.Content(image!), ImageHashes.Difference(image!), ImageHashes.Thumbnail(image!), record.Source, record.Line);
             }
 
             rows.ResolveExact(options.Conflicts);
             if (options.NearDuplicates.Enabled)
             {
-                rows.GroupNear(options.NearDuplicates.ImageDistance);
+                rows.GroupNear(options.NearDuplicates.ImageDistance, options.NearDuplicates.ImageDifference);
             }
 
             WriteKept(input, ingestDirectory, labels, rows, staging, removed, cancellationToken);

@@ -12,6 +12,7 @@ internal sealed class ImageRows
     private readonly List<int> _labelKeys = [];
     private readonly List<UInt128> _contents = [];
     private readonly List<ulong> _differences = [];
+    private readonly List<byte> _thumbnails = [];
     private readonly List<(string Source, long Line)> _origins = [];
     private readonly Dictionary<string, int> _labelKeyIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
@@ -33,7 +34,7 @@ internal sealed class ImageRows
         Count(reason);
     }
 
-    public void AddCandidate(long rowId, string[] labels, UInt128 content, ulong difference, string source, long line)
+    public void AddCandidate(long rowId, string[] labels, UInt128 content, ulong difference, byte[] thumbnail, string source, long line)
     {
         _rowsIn++;
         _isCandidate.Add(true);
@@ -47,6 +48,7 @@ internal sealed class ImageRows
         _labelKeys.Add(id);
         _contents.Add(content);
         _differences.Add(difference);
+        _thumbnails.AddRange(thumbnail);
         if (!_sources.TryGetValue(source, out var interned))
         {
             _sources[source] = interned = source;
@@ -127,12 +129,15 @@ internal sealed class ImageRows
     }
 
     /// <summary>
-    /// Groups kept rows whose dHashes differ in at most <paramref name="distance"/> bits (union-find; the
-    /// earliest row represents a cluster). Pairs are found by multi-index hashing: the 64 bits are cut into
+    /// Groups kept rows whose dHashes differ in at most <paramref name="distance"/> bits and whose thumbnails
+    /// differ by at most <paramref name="difference"/> grey levels on average (union-find; the earliest row
+    /// represents a cluster). Pairs are found by multi-index hashing: the 64 bits are cut into
     /// <c>distance + 1</c> bands, and two hashes that close agree exactly on at least one band.
     /// </summary>
-    public void GroupNear(int distance)
+    public void GroupNear(int distance, double difference)
     {
+        var thumbnails = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_thumbnails);
+        const int Side = ImageHashes.ThumbnailSide * ImageHashes.ThumbnailSide;
         var count = _rowIds.Count;
         var parent = new int[count];
         for (var i = 0; i < count; i++)
@@ -163,7 +168,9 @@ internal sealed class ImageRows
 
                 foreach (var other in earlier)
                 {
-                    if (ImageHashes.Distance(_differences[row], _differences[other]) <= distance)
+                    if (ImageHashes.Distance(_differences[row], _differences[other]) <= distance
+                        && Find(parent, row) != Find(parent, other)
+                        && ImageHashes.ThumbnailDifference(thumbnails.Slice(row * Side, Side), thumbnails.Slice(other * Side, Side)) <= difference)
                     {
                         Union(parent, row, other);
                     }
