@@ -86,7 +86,14 @@ internal sealed partial class TrainStage : IIncrementalStage
         var request = Request(config, settings, data, train, validation, staging, checkpoints, device);
         Starting(logger, TechniqueName(config.Train.Technique), config.Model.Base, device.ToString(), train.Examples.Count, validation.Examples.Count, request.TrainOptions.Epochs);
         var wall = Stopwatch.StartNew();
-        var result = FineTuner.Run(request, logger, progress: null, cancellationToken);
+        FineTuneResult result;
+        using (var progress = settings.TrainingProgress?.Begin($"{TechniqueName(config.Train.Technique)} on {config.Model.Base}"))
+        {
+            // A live bar shows every step: the trainer's line per N steps would only scroll it away.
+            var trainLogger = progress is { IsLive: true } ? new WithoutStepLines(logger) : logger;
+            result = FineTuner.Run(request, trainLogger, progress, cancellationToken);
+        }
+
         wall.Stop();
         WriteTokenizerSettings(data.Folder, request.OutputFolder);
 
