@@ -68,20 +68,20 @@ internal sealed partial class EvaluateStage : IAsyncIncrementalStage
 
         var lineage = await TryLineageAsync(settings, config, logger, cancellationToken).ConfigureAwait(false);
         var data = TrainingData.Open(artifacts);
-        var test = data.Read(Split.Test);
-        if (test.Examples.Count == 0)
+        var test = TestSplit.Read(data);
+        if (test.Count == 0)
         {
             throw new PipelineException("The test split is empty: add labeled rows under data/ or raise split.test in pipeline.yaml.");
         }
 
         var challengerName = lineage is null ? "challenger" : $"challenger ({lineage.ShortCommit})";
-        var challenger = TestPredictor.Predict(modelFolder, challengerName, data, test, cancellationToken);
+        var challenger = test.Predict(modelFolder, challengerName, cancellationToken);
         var champion = await Champion.FindAsync(settings, logger, cancellationToken).ConfigureAwait(false);
         ModelPredictions? championPredictions = null;
         if (champion is not null)
         {
             var folder = await champion.FetchAsync(settings, logger, cancellationToken).ConfigureAwait(false);
-            championPredictions = TestPredictor.Predict(folder, champion.DisplayName, data, test, cancellationToken);
+            championPredictions = test.Predict(folder, champion.DisplayName, cancellationToken);
         }
 
         var evaluate = StageArtifacts.PathOf(settings, StageArtifacts.Evaluate);
@@ -125,7 +125,7 @@ internal sealed partial class EvaluateStage : IAsyncIncrementalStage
         };
     }
 
-    private static ReportInputs Inputs(StageSettings settings, PipelineOptions config, GitContext? lineage, SplitRows test)
+    private static ReportInputs Inputs(StageSettings settings, PipelineOptions config, GitContext? lineage, TestSplit test)
     {
         var artifacts = settings.ResolvedArtifactsDirectory;
         var dataReport = Path.Combine(DataArtifacts.Report(artifacts), "report.md");
@@ -136,7 +136,8 @@ internal sealed partial class EvaluateStage : IAsyncIncrementalStage
             TrainingFactsMarkdown = facts?.ToMarkdown(),
             Lineage = new Evaluation.Reporting.Lineage(lineage?.Commit, lineage?.DataFingerprint, RunLineage.ConfigHash(config)),
             LossCurve = LossCurve(StageArtifacts.PathOf(settings, StageArtifacts.Train, StageArtifacts.MetricsFile)),
-            RowTexts = TestTexts(artifacts, test),
+            RowTexts = test.Text is { } text ? TestTexts(artifacts, text) : null,
+            RowImages = test.Images is { } images ? TestImages(images) : null,
             MaskPii = config.Clean.MaskPii ? PiiMasker.Mask : null,
         };
     }
@@ -229,6 +230,32 @@ internal sealed partial class EvaluateStage : IAsyncIncrementalStage
         }
 
         return texts;
+    }
+
+    /// <summary>The stored pixels of each test image, by row id, for the report's grid of misclassified images.</summary>
+    private static Dictionary<string, ReportImage> TestImages(ImageSplitRows test)
+    {
+        var images = new Dictionary<string, ReportImage>(StringComparer.Ordinal);
+        for (var i = 0; i < test.Examples.Count; i++)
+        {
+            var example = test.Examples[i];
+            images[TestPredictor.RowId(test.RowIds[i])] = new ReportImage(example.Pixels, example.Width, example.Height);
+        }
+
+        return images;
+    }
+
+    /// <summary>The test split, text or images, and how a model folder is scored on it.</summary>
+    private sealed record TestSplit(TrainingData Data, SplitRows? Text, ImageSplitRows? Images)
+    {
+        public int Count => Text?.Examples.Count ?? Images!.Examples.Count;
+
+        public static TestSplit Read(TrainingData data) =>
+            data.IsImages ? new TestSplit(data, null, data.ReadImages(Split.Test)) : new TestSplit(data, data.Read(Split.Test), null);
+
+        public ModelPredictions Predict(string modelFolder, string modelName, CancellationToken cancellationToken) => Text is { } text
+            ? TestPredictor.Predict(modelFolder, modelName, Data, text, cancellationToken)
+            : TestPredictor.PredictImages(modelFolder, modelName, Data, Images!, cancellationToken);
     }
 
     private static async Task<GitContext?> TryLineageAsync(StageSettings settings, PipelineOptions config, ILogger logger, CancellationToken cancellationToken)

@@ -3,6 +3,8 @@ using Pipeline.Errors;
 using Pipeline.Evaluation;
 using Pipeline.Stages.Training;
 using Pipeline.Training.Heads;
+using Pipeline.Training.Models;
+using Pipeline.Training.Vision;
 using static TorchSharp.torch;
 
 namespace Pipeline.Stages.Evaluate;
@@ -22,18 +24,7 @@ internal static class TestPredictor
     {
         using var model = ClassifierFolder.Load(modelFolder);
         model.eval();
-        foreach (var task in data.Tasks)
-        {
-            var spec = model.Tasks.FirstOrDefault(t => t.Name == task)
-                ?? throw new PipelineException($"The model in '{modelFolder}' ({modelName}) has no head for task '{task}' (it has {string.Join(", ", model.Tasks.Select(t => t.Name))}); it was trained for another task shape.");
-            if (spec.LabelNames is { } names && !names.SequenceEqual(data.LabelNames(task), StringComparer.Ordinal))
-            {
-                throw new PipelineException(
-                    $"The model in '{modelFolder}' ({modelName}) predicts labels [{string.Join(", ", names)}] for task '{task}', but the data has [{string.Join(", ", data.LabelNames(task))}]. " +
-                    "A champion trained on another label set cannot be compared on the same rows; promote a compatible version or evaluate without --baseline.");
-            }
-        }
-
+        CheckTasks(modelFolder, modelName, data, model.Tasks);
         var probabilities = data.Tasks.ToDictionary(t => t, _ => new List<float[]>(test.Examples.Count), StringComparer.Ordinal);
         var padId = model.Encoder.Config.PadTokenId;
         using (no_grad())
@@ -69,13 +60,73 @@ internal static class TestPredictor
             }
         }
 
+        return Collect(modelName, data, test.RowIds, i => test.Examples[i].Labels, probabilities);
+    }
+
+    /// <summary>
+    /// Loads the image classifier in <paramref name="modelFolder"/> and predicts <paramref name="test"/>
+    /// (each stored square centre-cropped to the network's input, as in serving).
+    /// </summary>
+    /// <exception cref="PipelineException">The folder is not an image classifier, or it was trained on other labels or tasks.</exception>
+    public static ModelPredictions PredictImages(string modelFolder, string modelName, TrainingData data, ImageSplitRows test, CancellationToken cancellationToken)
+    {
+        ImageClassifier model;
+        try
+        {
+            model = ImageClassifier.Load(modelFolder);
+        }
+        catch (ModelLoadException ex)
+        {
+            throw new PipelineException($"The model in '{modelFolder}' ({modelName}) is not an image classifier, so it cannot be scored on the image test split: {ex.Message}", ex);
+        }
+
+        using (model)
+        {
+            CheckTasks(modelFolder, modelName, data, model.Tasks);
+            var probabilities = data.Tasks.ToDictionary(t => t, _ => new List<float[]>(test.Examples.Count), StringComparer.Ordinal);
+            foreach (var chunk in test.Examples.Chunk(BatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (var row in model.Predict([.. chunk.Select(e => (e.Pixels, e.Height, e.Width))]))
+                {
+                    foreach (var task in data.Tasks)
+                    {
+                        probabilities[task].Add(row[task]);
+                    }
+                }
+            }
+
+            return Collect(modelName, data, test.RowIds, i => test.Examples[i].Labels, probabilities);
+        }
+    }
+
+    /// <summary>One <see cref="TaskPredictions"/> per task over the rows labeled for it.</summary>
+    private static ModelPredictions Collect(
+        string modelName, TrainingData data, IReadOnlyList<long> rowIds, Func<int, IReadOnlyDictionary<string, int[]>> labels, Dictionary<string, List<float[]>> probabilities)
+    {
         var tasks = data.Tasks.Select(task => new TaskPredictions(
             task,
             data.LabelNames(task),
-            [.. Enumerable.Range(0, test.Examples.Count)
-                .Where(i => test.Examples[i].Labels.ContainsKey(task))
-                .Select(i => new PredictionRow(RowId(test.RowIds[i]), test.Examples[i].Labels[task][0], probabilities[task][i]))])).ToList();
+            [.. Enumerable.Range(0, rowIds.Count)
+                .Where(i => labels(i).ContainsKey(task))
+                .Select(i => new PredictionRow(RowId(rowIds[i]), labels(i)[task][0], probabilities[task][i]))])).ToList();
         return new ModelPredictions(modelName, tasks);
+    }
+
+    /// <summary>The model must have a head per task with the data's label names in the same order.</summary>
+    private static void CheckTasks(string modelFolder, string modelName, TrainingData data, IReadOnlyList<TaskHeadSpec> heads)
+    {
+        foreach (var task in data.Tasks)
+        {
+            var spec = heads.FirstOrDefault(t => t.Name == task)
+                ?? throw new PipelineException($"The model in '{modelFolder}' ({modelName}) has no head for task '{task}' (it has {string.Join(", ", heads.Select(t => t.Name))}); it was trained for another task shape.");
+            if (spec.LabelNames is { } names && !names.SequenceEqual(data.LabelNames(task), StringComparer.Ordinal))
+            {
+                throw new PipelineException(
+                    $"The model in '{modelFolder}' ({modelName}) predicts labels [{string.Join(", ", names)}] for task '{task}', but the data has [{string.Join(", ", data.LabelNames(task))}]. " +
+                    "A champion trained on another label set cannot be compared on the same rows; promote a compatible version or evaluate without --baseline.");
+            }
+        }
     }
 
     /// <summary>The row id as the report and the text lookup spell it.</summary>

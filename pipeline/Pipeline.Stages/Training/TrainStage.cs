@@ -58,13 +58,6 @@ internal sealed partial class TrainStage : IIncrementalStage
         ArgumentNullException.ThrowIfNull(logger);
         var config = PipelineConfig.Load(settings.ResolvedConfigPath, overrides: settings.Overrides);
         var data = TrainingData.Open(settings.ResolvedArtifactsDirectory);
-        var train = data.Read(Split.Train);
-        var validation = data.Read(Split.Validation);
-        if (train.Examples.Count == 0)
-        {
-            throw new PipelineException("The train split is empty: add labeled rows under data/ or lower split.validation / split.test in pipeline.yaml.");
-        }
-
         var device = ResolveDevice(config.Train, logger);
         var checkpoints = CheckpointFolder(settings, data, config);
         if (Directory.Exists(checkpoints) && Directory.EnumerateFileSystemEntries(checkpoints).Any())
@@ -83,27 +76,26 @@ internal sealed partial class TrainStage : IIncrementalStage
         }
 
         Directory.CreateDirectory(staging);
-        var request = Request(config, settings, data, train, validation, staging, checkpoints, device);
-        Starting(logger, TechniqueName(config.Train.Technique), config.Model.Base, device.ToString(), train.Examples.Count, validation.Examples.Count, request.TrainOptions.Epochs);
+        var modelFolder = Path.Combine(staging, StageArtifacts.ModelFolder);
         var wall = Stopwatch.StartNew();
-        FineTuneResult result;
+        TrainOutcome result;
         using (var progress = settings.TrainingProgress?.Begin($"{TechniqueName(config.Train.Technique)} on {config.Model.Base}"))
         {
             // A live bar shows every step: the trainer's line per N steps would only scroll it away.
             var trainLogger = progress is { IsLive: true } ? new WithoutStepLines(logger) : logger;
-            result = FineTuner.Run(request, trainLogger, progress, cancellationToken);
+            result = data.IsImages
+                ? TrainImages(config, settings, data, modelFolder, checkpoints, device, trainLogger, progress, cancellationToken)
+                : TrainText(config, settings, data, modelFolder, checkpoints, device, trainLogger, progress, cancellationToken);
         }
 
         wall.Stop();
-        WriteTokenizerSettings(data.Folder, request.OutputFolder);
-
         var metrics = Path.Combine(checkpoints, StageArtifacts.MetricsFile);
         if (File.Exists(metrics))
         {
             File.Copy(metrics, Path.Combine(staging, StageArtifacts.MetricsFile), overwrite: true);
         }
 
-        var facts = Facts(config, settings, result, device, wall.Elapsed, train, validation);
+        var facts = Facts(config, settings, result, device, wall.Elapsed);
         facts.Write(Path.Combine(staging, StageArtifacts.FactsFile));
         if (Directory.Exists(output))
         {
@@ -120,6 +112,25 @@ internal sealed partial class TrainStage : IIncrementalStage
         Finished(logger, facts.WallSeconds, Format(facts.ProbeValidationMacroF1), Format(facts.FineTunedValidationMacroF1), facts.ExamplesPerSecond ?? 0,
             facts.PeakMemoryBytes / (1024 * 1024));
         return Task.CompletedTask;
+    }
+
+    /// <summary>Fine-tunes the text encoder on the token shards (FineTuner) and writes the tokenizer settings beside it.</summary>
+    private static TrainOutcome TrainText(
+        PipelineOptions config, StageSettings settings, TrainingData data, string modelFolder, string checkpoints,
+        TorchSharp.torch.Device device, ILogger logger, IProgress<TrainProgress>? progress, CancellationToken cancellationToken)
+    {
+        var train = data.Read(Split.Train);
+        var validation = data.Read(Split.Validation);
+        if (train.Examples.Count == 0)
+        {
+            throw new PipelineException("The train split is empty: add labeled rows under data/ or lower split.validation / split.test in pipeline.yaml.");
+        }
+
+        var request = Request(config, settings, data, train, validation, modelFolder, checkpoints, device);
+        Starting(logger, TechniqueName(config.Train.Technique), config.Model.Base, device.ToString(), train.Examples.Count, validation.Examples.Count, request.TrainOptions.Epochs);
+        var result = FineTuner.Run(request, logger, progress, cancellationToken);
+        WriteTokenizerSettings(data.Folder, modelFolder);
+        return new TrainOutcome(result.TrainableParameters, result.TotalParameters, result.Training, result.ProbeMacroF1, result.KeptProbe, train.Examples.Count, validation.Examples.Count);
     }
 
     /// <summary>
@@ -141,7 +152,7 @@ internal sealed partial class TrainStage : IIncrementalStage
     }
 
     private static FineTuneRequest Request(
-        PipelineOptions config, StageSettings settings, TrainingData data, SplitRows train, SplitRows validation, string staging, string checkpoints, TorchSharp.torch.Device device)
+        PipelineOptions config, StageSettings settings, TrainingData data, SplitRows train, SplitRows validation, string modelFolder, string checkpoints, TorchSharp.torch.Device device)
     {
         if (config.Model.Task == ModelTask.MultiLabel)
         {
@@ -161,7 +172,7 @@ internal sealed partial class TrainStage : IIncrementalStage
             Tasks = [.. data.Tasks.Select(t => new TaskHeadSpec(t, TaskKind.SingleLabel, data.LabelNames(t).Count) { LabelNames = data.LabelNames(t) })],
             Train = train.Examples,
             Validation = validation.Examples,
-            OutputFolder = Path.Combine(staging, StageArtifacts.ModelFolder),
+            OutputFolder = modelFolder,
             CheckpointFolder = checkpoints,
             Technique = options.Technique switch
             {
@@ -171,29 +182,7 @@ internal sealed partial class TrainStage : IIncrementalStage
                 _ => FineTuneTechnique.LpFt,
             },
             Pooling = config.Model.Pooling == PoolingStrategy.Cls ? PoolingMode.Cls : PoolingMode.Mean,
-            TrainOptions = new LibraryTrainOptions
-            {
-                Epochs = options.Epochs,
-                BatchSize = options.BatchSize,
-                LearningRate = options.LearningRate,
-                HeadLearningRate = options.HeadLearningRate,
-                WeightDecay = options.WeightDecay,
-                WarmupRatio = options.WarmupRatio,
-                Schedule = options.Schedule switch
-                {
-                    ConfigSchedule.Cosine => LrSchedule.Cosine,
-                    ConfigSchedule.Constant => LrSchedule.Constant,
-                    _ => LrSchedule.Linear,
-                },
-                MaxGradNorm = options.MaxGradNorm,
-                GradientAccumulation = options.GradientAccumulation,
-                Seed = seed,
-                EarlyStoppingPatience = options.EarlyStopping.Patience,
-                CheckpointEverySteps = options.Checkpoint.EverySteps,
-                KeepLastCheckpoints = options.Checkpoint.KeepLast,
-                PadToLength = config.Format.Padding == PaddingStrategy.MaxLength ? config.Format.MaxLength : null,
-                LogEverySteps = LogEvery(train.Examples.Count, options),
-            },
+            TrainOptions = LoopOptions(options, train.Examples.Count, config.Format.Padding == PaddingStrategy.MaxLength ? config.Format.MaxLength : null),
             ProbeOptions = new LinearProbeOptions { Seed = seed, LearningRate = options.HeadLearningRate },
             LoraOptions = new LibraryLora
             {
@@ -206,6 +195,31 @@ internal sealed partial class TrainStage : IIncrementalStage
         };
     }
 
+    /// <summary>The trainer loop's options from the <c>train</c> section (text and image runs alike).</summary>
+    private static LibraryTrainOptions LoopOptions(Configuration.TrainOptions options, int trainRows, int? padToLength) => new()
+    {
+        Epochs = options.Epochs,
+        BatchSize = options.BatchSize,
+        LearningRate = options.LearningRate,
+        HeadLearningRate = options.HeadLearningRate,
+        WeightDecay = options.WeightDecay,
+        WarmupRatio = options.WarmupRatio,
+        Schedule = options.Schedule switch
+        {
+            ConfigSchedule.Cosine => LrSchedule.Cosine,
+            ConfigSchedule.Constant => LrSchedule.Constant,
+            _ => LrSchedule.Linear,
+        },
+        MaxGradNorm = options.MaxGradNorm,
+        GradientAccumulation = options.GradientAccumulation,
+        Seed = checked((int)options.Seed),
+        EarlyStoppingPatience = options.EarlyStopping.Patience,
+        CheckpointEverySteps = options.Checkpoint.EverySteps,
+        KeepLastCheckpoints = options.Checkpoint.KeepLast,
+        PadToLength = padToLength,
+        LogEverySteps = LogEvery(trainRows, options),
+    };
+
     /// <summary>About ten progress lines per epoch, at least one step apart.</summary>
     private static int LogEvery(int trainRows, Configuration.TrainOptions options)
     {
@@ -214,7 +228,7 @@ internal sealed partial class TrainStage : IIncrementalStage
     }
 
     private static TrainFacts Facts(
-        PipelineOptions config, StageSettings settings, FineTuneResult result, TorchSharp.torch.Device device, TimeSpan wall, SplitRows train, SplitRows validation) => new()
+        PipelineOptions config, StageSettings settings, TrainOutcome result, TorchSharp.torch.Device device, TimeSpan wall) => new()
         {
             Technique = TechniqueName(config.Train.Technique),
             BaseModel = config.Model.Base,
@@ -226,10 +240,10 @@ internal sealed partial class TrainStage : IIncrementalStage
             OptimizerSteps = result.Training?.OptimizerSteps ?? 0,
             StoppedEarly = result.Training?.StoppedEarly ?? false,
             ResumedFromStep = result.Training?.ResumedFromStep,
-            TrainRows = train.Examples.Count,
-            ValidationRows = validation.Examples.Count,
+            TrainRows = result.TrainRows,
+            ValidationRows = result.ValidationRows,
             ExamplesPerSecond = result.Training?.ExamplesPerSecond,
-            TokensPerSecond = result.Training?.TokensPerSecond,
+            TokensPerSecond = result.Images ? null : result.Training?.TokensPerSecond,
             WallSeconds = wall.TotalSeconds,
             PeakMemoryBytes = PeakMemory(result.Training?.PeakWorkingSetBytes ?? 0),
             ProbeValidationMacroF1 = result.ProbeMacroF1,

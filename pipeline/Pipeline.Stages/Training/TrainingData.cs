@@ -3,6 +3,7 @@ using Pipeline.Data;
 using Pipeline.Data.Formatting;
 using Pipeline.Errors;
 using Pipeline.Training.Training;
+using Pipeline.Training.Vision;
 
 namespace Pipeline.Stages.Training;
 
@@ -11,15 +12,24 @@ namespace Pipeline.Stages.Training;
 /// <param name="RowIds">Clean's row id of each row, in the same order.</param>
 internal sealed record SplitRows(IReadOnlyList<TrainingExample> Examples, IReadOnlyList<long> RowIds);
 
+/// <summary>One split of Format's image shards: pixels (<c>format.image.resize</c> squares) and labels, with Clean's row ids.</summary>
+/// <param name="Examples">The rows' RGB pixels and label ids (tasks without a label on a row are left out of its labels).</param>
+/// <param name="RowIds">Clean's row id of each row, in the same order.</param>
+internal sealed record ImageSplitRows(IReadOnlyList<ImageExample> Examples, IReadOnlyList<long> RowIds);
+
 /// <summary>Reads <c>artifacts/format</c>: the tasks in shard order, their label names, and the split shards.</summary>
 internal sealed class TrainingData
 {
-    private TrainingData(string folder, IReadOnlyList<string> tasks, LabelMap labels)
+    private TrainingData(string folder, IReadOnlyList<string> tasks, LabelMap labels, bool images)
     {
         Folder = folder;
         Tasks = tasks;
         Labels = labels;
+        IsImages = images;
     }
+
+    /// <summary>True when Format wrote image shards (<c>"modality": "image"</c>), false for token shards.</summary>
+    public bool IsImages { get; }
 
     /// <summary>The format folder.</summary>
     public string Folder { get; }
@@ -48,16 +58,23 @@ internal sealed class TrainingData
         }
 
         var tasks = tasksElement.EnumerateArray().Select(t => t.GetString() ?? "").ToList();
-        return new TrainingData(folder, tasks, Formatter.ReadLabels(folder));
+        var images = document.RootElement.TryGetProperty("modality", out var modality) && modality.GetString() == "image";
+        return new TrainingData(folder, tasks, Formatter.ReadLabels(folder), images);
     }
 
     /// <summary>The label names of <paramref name="task"/>.</summary>
     public IReadOnlyList<string> LabelNames(string task) =>
         Labels.Tasks.TryGetValue(task, out var names) ? names : throw new PipelineException($"labels.json in '{Folder}' has no task '{task}'; rerun Format.");
 
-    /// <summary>Reads every row of <paramref name="split"/>.</summary>
+    /// <summary>Reads every row of <paramref name="split"/> (token shards).</summary>
+    /// <exception cref="PipelineException">The shards hold images.</exception>
     public SplitRows Read(Split split)
     {
+        if (IsImages)
+        {
+            throw new PipelineException($"'{Folder}' holds image shards; this step reads text. Check model.base: a text model cannot train on images.");
+        }
+
         var path = Path.Combine(Folder, ShardFormat.FileName(split));
         using var reader = new ShardReader(path);
         if (reader.TaskCount != Tasks.Count)
@@ -84,5 +101,42 @@ internal sealed class TrainingData
         }
 
         return new SplitRows(examples, rowIds);
+    }
+
+    /// <summary>Reads every row of <paramref name="split"/> (image shards): pixels and labels.</summary>
+    /// <exception cref="PipelineException">The shards hold tokens, or their task count disagrees with the manifest.</exception>
+    public ImageSplitRows ReadImages(Split split)
+    {
+        if (!IsImages)
+        {
+            throw new PipelineException($"'{Folder}' holds token shards, not images. Check model.base: an image model needs image data (data/images/<label>/*.png or an idx source).");
+        }
+
+        var path = Path.Combine(Folder, ImageShardFormat.FileName(split));
+        using var reader = new ImageShardReader(path);
+        if (reader.TaskCount != Tasks.Count)
+        {
+            throw new PipelineException($"'{path}' stores {reader.TaskCount} label(s) per row but manifest.json names {Tasks.Count} task(s); rerun Format.");
+        }
+
+        var examples = new List<ImageExample>((int)reader.Count);
+        var rowIds = new List<long>((int)reader.Count);
+        for (long i = 0; i < reader.Count; i++)
+        {
+            var labels = new Dictionary<string, int[]>(StringComparer.Ordinal);
+            for (var t = 0; t < Tasks.Count; t++)
+            {
+                var label = reader.GetLabel(i, t);
+                if (label >= 0)
+                {
+                    labels[Tasks[t]] = [label];
+                }
+            }
+
+            examples.Add(new ImageExample(reader.GetPixels(i), reader.Height, reader.Width, labels));
+            rowIds.Add(reader.GetRowId(i));
+        }
+
+        return new ImageSplitRows(examples, rowIds);
     }
 }

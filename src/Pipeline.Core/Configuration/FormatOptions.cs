@@ -31,6 +31,14 @@ public sealed record ImageFormatOptions
     [ConfigDescription("Each image's shorter side is scaled to this many pixels, then the centre square is cropped: shards hold resize x resize RGB bytes. Default 256 (for 224 x 224 crops in training); within [8, 2048].")]
     [ConfigRange(Min = 8, Max = 2048)]
     public int Resize { get; init; } = 256;
+
+    /// <summary>
+    /// The square side the network sees: training takes random crops of this size (see
+    /// <c>train.augment</c>), evaluation and serving the centre crop. Default 224; within [8, 2048] and at most <c>resize</c>.
+    /// </summary>
+    [ConfigDescription("The square side the network sees: training takes random crops of this size (see train.augment), evaluation and serving the centre crop. Default 224; within [8, 2048] and at most resize.")]
+    [ConfigRange(Min = 8, Max = 2048)]
+    public int Size { get; init; } = 224;
 }
 
 /// <summary>Which end of a too-long sequence is dropped.</summary>

@@ -88,6 +88,28 @@ public sealed record TrainOptions
     /// <summary>LoRA adapters (used by the <c>lora</c> and <c>lp-ft</c> techniques).</summary>
     [ConfigDescription("LoRA adapters (used by the lora and lp-ft techniques).")]
     public LoraOptions Lora { get; init; } = new();
+
+    /// <summary>Image models: training-time augmentation (full and partial; the head's cached features see centre crops).</summary>
+    [ConfigDescription("Image models: training-time augmentation (full and partial; the head's cached features see centre crops).")]
+    public AugmentOptions Augment { get; init; } = new();
+}
+
+/// <summary>The <c>train.augment</c> section: random resized crops and horizontal flips of training images.</summary>
+public sealed record AugmentOptions
+{
+    /// <summary>Whether training images are augmented; otherwise they are centre-cropped like test images. Default true.</summary>
+    [ConfigDescription("Whether training images are augmented; otherwise they are centre-cropped like test images. Default true.")]
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Smallest fraction of the image's area a random crop keeps. Default 0.08 (torchvision's); within (0, 1].</summary>
+    [ConfigDescription("Smallest fraction of the image's area a random crop keeps. Default 0.08 (torchvision's); within (0, 1].")]
+    [ConfigRange(Min = 0, MinExclusive = true, Max = 1)]
+    public double MinScale { get; init; } = 0.08;
+
+    /// <summary>Probability that a training image is flipped left to right. Default 0.5; within [0, 1].</summary>
+    [ConfigDescription("Probability that a training image is flipped left to right. Default 0.5; within [0, 1].")]
+    [ConfigRange(Min = 0, Max = 1)]
+    public double FlipProbability { get; init; } = 0.5;
 }
 
 /// <summary>The <c>train.early_stopping</c> section.</summary>

@@ -14,6 +14,7 @@ internal sealed class CrossFieldRules(IReadOnlyDictionary<string, ConfigLocation
     {
         CheckSplit(options.Split);
         CheckLengths(options.Clean);
+        CheckImageSize(options.Format.Image);
         for (var i = 0; i < options.Data.Sources.Count; i++)
         {
             CheckSource(options.Data.Sources[i], $"data.sources[{i}]", options.Model.Task);
@@ -39,6 +40,16 @@ internal sealed class CrossFieldRules(IReadOnlyDictionary<string, ConfigLocation
         }
 
         errors.Add(Locate("clean.max_chars"), "clean.max_chars", $"must be >= clean.min_chars ({clean.MinChars}), got {clean.MaxChars}");
+    }
+
+    private void CheckImageSize(ImageFormatOptions image)
+    {
+        if (errors.HasErrorAt("format.image.size") || errors.HasErrorAt("format.image.resize") || image.Size <= image.Resize)
+        {
+            return;
+        }
+
+        errors.Add(Locate("format.image.size"), "format.image.size", $"must be <= format.image.resize ({image.Resize}): crops are taken from the resized square, got {image.Size}");
     }
 
     private void CheckSource(DataSourceOptions source, string path, ModelTask task)
