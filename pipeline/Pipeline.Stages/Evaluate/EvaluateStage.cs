@@ -75,13 +75,13 @@ internal sealed partial class EvaluateStage : IAsyncIncrementalStage
         }
 
         var challengerName = lineage is null ? "challenger" : $"challenger ({lineage.ShortCommit})";
-        var challenger = TestPredictor.Predict(modelFolder, challengerName, data, test, cancellationToken);
+        var challenger = TestPredictor.Predict(modelFolder, challengerName, settings.RepositoryRoot, data, test, cancellationToken);
         var champion = await Champion.FindAsync(settings, logger, cancellationToken).ConfigureAwait(false);
         ModelPredictions? championPredictions = null;
         if (champion is not null)
         {
             var folder = await champion.FetchAsync(settings, logger, cancellationToken).ConfigureAwait(false);
-            championPredictions = TestPredictor.Predict(folder, champion.DisplayName, data, test, cancellationToken);
+            championPredictions = TestPredictor.Predict(folder, champion.DisplayName, settings.RepositoryRoot, data, test, cancellationToken);
         }
 
         var evaluate = StageArtifacts.PathOf(settings, StageArtifacts.Evaluate);
