@@ -23,6 +23,9 @@ internal sealed partial class Build
     [Parameter("Let Register record a model trained from a working tree with uncommitted changes")]
     internal bool AllowDirty { get; init; }
 
+    [Parameter("Overrides register.merge: log merged encoder weights instead of the LoRA adapter plus a reference to the base model")]
+    internal bool? Merge { get; init; }
+
     internal Target Ingest => _ => _
         .Description("Reads the data sources into artifacts/ingest")
         .DependsOn(Compile)
@@ -108,6 +111,11 @@ internal sealed partial class Build
         if (Deterministic is { } deterministic)
         {
             overrides["train.deterministic"] = deterministic ? "true" : "false";
+        }
+
+        if (Merge is { } merge)
+        {
+            overrides["register.merge"] = merge ? "true" : "false";
         }
 
         if (Device is { Length: > 0 } device)

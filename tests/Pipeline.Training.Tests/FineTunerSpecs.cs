@@ -82,6 +82,39 @@ public sealed class FineTunerSpecs : IDisposable
         Assert.Equal(first.ProbeMacroF1!.Value, second.ProbeMacroF1!.Value, 3);
     }
 
+    [Fact]
+    public void A_warm_start_from_a_model_logged_on_a_base_reference_continues_on_that_base_and_refuses_another_one()
+    {
+        // Arrange: the first result logged as Register does (no encoder weights, a base_model.json)
+        var first = FineTuner.Run(Request("first") with { Technique = FineTuneTechnique.Head }, NullLogger.Instance);
+        var logged = Path.Combine(_root, "logged");
+        Directory.CreateDirectory(logged);
+        foreach (var file in Directory.GetFiles(first.OutputFolder).Where(f => Path.GetFileName(f) != HuggingFaceFolder.WeightsFile))
+        {
+            File.Copy(file, Path.Combine(logged, Path.GetFileName(file)));
+        }
+
+        var baseFolder = Request("x").ModelBase;
+        BaseModelReference.Describe(baseFolder, baseFolder).Write(logged);
+        var other = Path.Combine(_root, "other-base");
+        using (var encoder = TinyBert.Create(seed: 41))
+        {
+            HuggingFaceFolder.Save(encoder, other, Path.Combine(baseFolder, HuggingFaceFolder.VocabFile));
+        }
+
+        var probe = new LinearProbeOptions { Epochs = 1, EvalEveryEpochs = 1, LearningRate = 1e-6 };
+
+        // Act
+        var second = FineTuner.Run(Request("warm") with { Technique = FineTuneTechnique.Head, WarmStartFolder = logged, ProbeOptions = probe }, NullLogger.Instance);
+        var refused = Assert.Throws<Models.ModelLoadException>(() =>
+            FineTuner.Run(Request("refused") with { ModelBase = other, Technique = FineTuneTechnique.Head, WarmStartFolder = logged, ProbeOptions = probe }, NullLogger.Instance));
+
+        // Assert: the heads continue on the referenced base; another base is refused, naming the expected one
+        Assert.Equal(first.ProbeMacroF1!.Value, second.ProbeMacroF1!.Value, 3);
+        Assert.Contains($"The base model '{baseFolder}'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(BaseModelReference.WeightsSha256(baseFolder), refused.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private FineTuneRequest Request(string name)

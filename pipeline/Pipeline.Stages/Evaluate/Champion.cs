@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Errors;
 using Pipeline.Registry;
 using Pipeline.Stages.Operations;
+using Pipeline.Training.Heads;
+using Pipeline.Training.Loading;
 
 namespace Pipeline.Stages.Evaluate;
 
@@ -79,7 +81,13 @@ internal sealed record Champion(string Identity, string DisplayName, string? Fol
         using (client)
         {
             logger.LogInformation("Downloading {Champion} ({Source}) into {Folder}", DisplayName, version.Source, target);
-            return await LoggedModel.FetchAsync(client, version.RunId, ArtifactPathOf(version), target, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var folder = await LoggedModel.FetchAsync(client, version.RunId, ArtifactPathOf(version), target, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (BaseModelReference.TryRead(folder) is { } reference && ClassifierFolder.ReferencesBase(folder))
+            {
+                logger.LogInformation("{Champion} was logged without its base weights: it is rebuilt on base '{Base}' ({BaseSource}, sha256 {Sha256})", DisplayName, reference.Name, reference.Source, reference.Sha256);
+            }
+
+            return folder;
         }
     }
 

@@ -75,13 +75,13 @@ internal sealed partial class EvaluateStage : IAsyncIncrementalStage
         }
 
         var challengerName = lineage is null ? "challenger" : $"challenger ({lineage.ShortCommit})";
-        var challenger = test.Predict(modelFolder, challengerName, cancellationToken);
+        var challenger = test.Predict(modelFolder, challengerName, settings.RepositoryRoot, cancellationToken);
         var champion = await Champion.FindAsync(settings, logger, cancellationToken).ConfigureAwait(false);
         ModelPredictions? championPredictions = null;
         if (champion is not null)
         {
             var folder = await champion.FetchAsync(settings, logger, cancellationToken).ConfigureAwait(false);
-            championPredictions = test.Predict(folder, champion.DisplayName, cancellationToken);
+            championPredictions = test.Predict(folder, champion.DisplayName, settings.RepositoryRoot, cancellationToken);
         }
 
         var evaluate = StageArtifacts.PathOf(settings, StageArtifacts.Evaluate);
@@ -253,8 +253,8 @@ internal sealed partial class EvaluateStage : IAsyncIncrementalStage
         public static TestSplit Read(TrainingData data) =>
             data.IsImages ? new TestSplit(data, null, data.ReadImages(Split.Test)) : new TestSplit(data, data.Read(Split.Test), null);
 
-        public ModelPredictions Predict(string modelFolder, string modelName, CancellationToken cancellationToken) => Text is { } text
-            ? TestPredictor.Predict(modelFolder, modelName, Data, text, cancellationToken)
+        public ModelPredictions Predict(string modelFolder, string modelName, string repositoryRoot, CancellationToken cancellationToken) => Text is { } text
+            ? TestPredictor.Predict(modelFolder, modelName, repositoryRoot, Data, text, cancellationToken)
             : TestPredictor.PredictImages(modelFolder, modelName, Data, Images!, cancellationToken);
     }
 

@@ -18,11 +18,23 @@ internal static class TestPredictor
     /// Loads the classifier in <paramref name="modelFolder"/> and predicts <paramref name="test"/>.
     /// The model's label names must match Format's label map (same names, same order), or the
     /// comparison on the same rows would be meaningless.
+    /// A folder that references its base (an adapter logged without merged weights) is rebuilt from
+    /// the base, resolved from the current directory or <paramref name="repositoryRoot"/>.
     /// </summary>
-    /// <exception cref="PipelineException">The model was trained on other labels or tasks.</exception>
-    public static ModelPredictions Predict(string modelFolder, string modelName, TrainingData data, SplitRows test, CancellationToken cancellationToken)
+    /// <exception cref="PipelineException">The model was trained on other labels or tasks, or its base cannot be resolved.</exception>
+    public static ModelPredictions Predict(string modelFolder, string modelName, string repositoryRoot, TrainingData data, SplitRows test, CancellationToken cancellationToken)
     {
-        using var model = ClassifierFolder.Load(modelFolder);
+        TextClassifier loaded;
+        try
+        {
+            loaded = ClassifierFolder.Load(modelFolder, baseSearchRoots: [repositoryRoot]);
+        }
+        catch (ModelLoadException e)
+        {
+            throw new PipelineException($"The model in '{modelFolder}' ({modelName}) cannot be loaded: {e.Message}", e);
+        }
+
+        using var model = loaded;
         model.eval();
         CheckTasks(modelFolder, modelName, data, model.Tasks);
         var probabilities = data.Tasks.ToDictionary(t => t, _ => new List<float[]>(test.Examples.Count), StringComparer.Ordinal);

@@ -89,20 +89,25 @@ internal sealed partial class RegisterStage : IStage
                 await client.SetRunDescriptionAsync(runId, await File.ReadAllTextAsync(report, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
 
-            var folder = ModelFolder(settings, trainFolder);
-            ExportOnnx(folder, config.Format.MaxLength, logger);
+            var logged = LoggedWeights.Build(settings, config, trainFolder, facts);
+            var folder = ModelFolder(settings, trainFolder, logged);
+            var onnx = ExportOnnx(Path.Combine(trainFolder, StageArtifacts.ModelFolder), folder, config.Format.MaxLength, logger);
+            LoggingModel(logger, logged.Describe(), onnx ? "; model.onnx (merged weights) for serving" : "", Megabytes(folder));
+            var flavor = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["technique"] = facts.Technique,
+                ["base_model"] = facts.BaseModel,
+                ["base_model_identity"] = facts.BaseModelIdentity,
+                ["pooling"] = config.Model.Pooling.ToString().ToLowerInvariant(),
+                ["task"] = config.Model.Task.ToString().ToLowerInvariant(),
+            };
+            var metadata = VersionTags(git, facts, configHash, gate);
+            logged.Describe(flavor, metadata, onnx);
             var source = await LoggedModel.LogAsync(client, folder, new LoggedModelInfo
             {
                 RunId = runId,
-                FlavorConfig = new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["technique"] = facts.Technique,
-                    ["base_model"] = facts.BaseModel,
-                    ["base_model_identity"] = facts.BaseModelIdentity,
-                    ["pooling"] = config.Model.Pooling.ToString().ToLowerInvariant(),
-                    ["task"] = config.Model.Task.ToString().ToLowerInvariant(),
-                },
-                Metadata = VersionTags(git, facts, configHash, gate),
+                FlavorConfig = flavor,
+                Metadata = metadata,
             }, cancellationToken).ConfigureAwait(false);
             await client.SetTerminatedAsync(runId, RunStatus.Finished, cancellationToken).ConfigureAwait(false);
             var version = await client.RegisterModelVersionAsync(modelName, source, runId, VersionTags(git, facts, configHash, gate), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -250,11 +255,13 @@ internal sealed partial class RegisterStage : IStage
     }
 
     /// <summary>
-    /// The folder logged as the model: the trained classifier (merged weights, adapter, heads,
-    /// tokenizer, tasks.json) plus labels.json, pipeline.yaml, the report, pipeline.lock and the
-    /// training facts and metrics. Built fresh under <c>artifacts/register/model</c>.
+    /// The folder logged as the model: the trained classifier's encoder weights as
+    /// <paramref name="logged"/> decides (the adapter plus <c>base_model.json</c>, merged weights, or
+    /// full weights), its heads, config, tokenizer and tasks.json, plus label_map.json, pipeline.yaml,
+    /// the report, pipeline.lock and the training facts and metrics. Built fresh under
+    /// <c>artifacts/register/model</c>.
     /// </summary>
-    private static string ModelFolder(StageSettings settings, string trainFolder)
+    private static string ModelFolder(StageSettings settings, string trainFolder, LoggedWeights logged)
     {
         var folder = StageArtifacts.PathOf(settings, "register", "model");
         if (Directory.Exists(folder))
@@ -262,7 +269,8 @@ internal sealed partial class RegisterStage : IStage
             Directory.Delete(folder, recursive: true);
         }
 
-        CopyTree(Path.Combine(trainFolder, StageArtifacts.ModelFolder), folder);
+        CopyTree(Path.Combine(trainFolder, StageArtifacts.ModelFolder), folder, logged.Keeps);
+        logged.Reference?.Write(folder);
         void CopyIfExists(string source, string name)
         {
             if (File.Exists(source))
@@ -282,6 +290,9 @@ internal sealed partial class RegisterStage : IStage
         return folder;
     }
 
+    private static double Megabytes(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) / 1e6;
+
     /// <summary>Texts of different lengths for the export's parity check (numerics, not accuracy).</summary>
     private static readonly string[] ParitySample =
     [
@@ -294,36 +305,44 @@ internal sealed partial class RegisterStage : IStage
     private const string LabelMapFile = "label_map.json";
 
     /// <summary>
-    /// Writes model.onnx (+ labels.json, vocab.txt) beside the TorchSharp weights so the service
-    /// runs ONNX Runtime; the export is checked against TorchSharp within 1e-4 and skipped, with
-    /// a warning, when the graph does not fit or the two disagree (the service then uses TorchSharp).
+    /// Writes model.onnx (+ labels.json, vocab.txt) into the logged <paramref name="folder"/>, exported
+    /// from the trained (merged) <paramref name="trainedModel"/>, so the service runs ONNX Runtime; the
+    /// export is checked against TorchSharp within 1e-4 and skipped, with a warning, when the graph does
+    /// not fit or the two disagree (the service then uses TorchSharp). Returns whether it was written.
     /// </summary>
-    private static void ExportOnnx(string folder, int maxLength, ILogger logger)
+    private static bool ExportOnnx(string trainedModel, string folder, int maxLength, ILogger logger)
     {
         try
         {
-            var result = OnnxExporter.Export(folder, folder, ParitySample, new OnnxExportOptions { MaxSequenceLength = maxLength });
+            var result = OnnxExporter.Export(trainedModel, folder, ParitySample, new OnnxExportOptions { MaxSequenceLength = maxLength });
             if (result.Exported)
             {
                 Exported(logger, result.BaseGraph ?? "?", result.MaxAbsDifference);
+                return true;
             }
-            else
-            {
-                ExportSkipped(logger, result.Reason ?? "no graph fits this model");
-            }
+
+            ExportSkipped(logger, result.Reason ?? "no graph fits this model");
         }
         catch (OnnxExportException ex)
         {
             ExportSkipped(logger, ex.Message);
         }
+
+        return false;
     }
 
-    private static void CopyTree(string source, string target)
+    private static void CopyTree(string source, string target, Func<string, bool> keep)
     {
         Directory.CreateDirectory(target);
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            var relative = Path.GetRelativePath(source, file).Replace('\\', '/');
+            if (!keep(relative))
+            {
+                continue;
+            }
+
+            var destination = Path.Combine(target, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             File.Copy(file, destination);
         }
@@ -350,6 +369,9 @@ internal sealed partial class RegisterStage : IStage
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No ONNX export ({Reason}); the service will run this model with TorchSharp.")]
     private static partial void ExportSkipped(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Logging the model: {Weights}{Onnx} ({Megabytes:F1} MB)")]
+    private static partial void LoggingModel(ILogger logger, string weights, string onnx, double megabytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered {Model} version {Version} (run {RunId}, commit {Commit})")]
     private static partial void Registered(ILogger logger, string model, int version, string runId, string commit);

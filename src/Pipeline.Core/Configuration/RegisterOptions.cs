@@ -17,4 +17,12 @@ public sealed record RegisterOptions
     /// </summary>
     [ConfigDescription("MLflow tracking server URI. Default ${MLFLOW_TRACKING_URI:-}; empty or unset means the local registry under ./mlruns.")]
     public string? TrackingUri { get; init; }
+
+    /// <summary>
+    /// Log merged encoder weights (a full copy of the base with the adapter folded in) instead of
+    /// the adapter alone plus a reference to the base. Default false; <c>./build.sh Register --merge</c> sets it.
+    /// Full fine-tuning always logs full weights.
+    /// </summary>
+    [ConfigDescription("Log merged encoder weights instead of the LoRA adapter plus a reference (name, source, sha256) to the base model. Default false; ./build.sh Register --merge sets it. Full fine-tuning always logs full weights.")]
+    public bool Merge { get; init; }
 }

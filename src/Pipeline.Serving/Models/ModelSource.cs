@@ -73,7 +73,7 @@ public sealed class ModelSource : IModelSource
 
         var loader = _loaders.FirstOrDefault(l => l.CanLoad(folder))
             ?? throw new ServingException(
-                $"No model loader recognises the folder '{folder}' of {reference}: an ONNX model needs model.onnx, labels.json and vocab.txt; a TorchSharp classifier needs tasks.json, heads.safetensors, config.json, model.safetensors and vocab.txt.");
+                $"No model loader recognises the folder '{folder}' of {reference}: an ONNX model needs model.onnx, labels.json and vocab.txt; a TorchSharp classifier needs tasks.json, heads.safetensors, vocab.txt and either config.json + model.safetensors or base_model.json (+ adapter/).");
         return await Task.Run(() => loader.Load(folder, descriptor), cancellationToken).ConfigureAwait(false);
     }
 

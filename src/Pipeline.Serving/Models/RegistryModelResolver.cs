@@ -1,5 +1,9 @@
 using System.Globalization;
 using Pipeline.Registry;
+using Pipeline.Serving.Onnx;
+using Pipeline.Training.Heads;
+using Pipeline.Training.Loading;
+using Pipeline.Training.Models;
 
 namespace Pipeline.Serving.Models;
 
@@ -76,7 +80,31 @@ public sealed class RegistryModelResolver : IModelRegistryResolver
         var (runId, artifactPath) = ArtifactOf(version);
 
         // A cached copy that was changed or cut short is downloaded again.
-        return await LoggedModel.FetchAsync(_client, runId, artifactPath, folder, cancellationToken: cancellationToken).ConfigureAwait(false);
+        folder = await LoggedModel.FetchAsync(_client, runId, artifactPath, folder, cancellationToken: cancellationToken).ConfigureAwait(false);
+        EnsureBaseResolves(folder, version);
+        return folder;
+    }
+
+    /// <summary>
+    /// A version logged as an adapter (or heads) plus a reference to its base, with no ONNX export
+    /// (which holds the merged weights), can only run on TorchSharp, rebuilt on that base: fail
+    /// here, naming the base, when this machine does not have it (or has other weights under its name).
+    /// </summary>
+    private static void EnsureBaseResolves(string folder, RegisteredModelVersion version)
+    {
+        if (File.Exists(Path.Combine(folder, OnnxModelLoader.ModelFile)) || !ClassifierFolder.ReferencesBase(folder))
+        {
+            return;
+        }
+
+        try
+        {
+            BaseModelReference.TryRead(folder)!.Resolve();
+        }
+        catch (ModelLoadException e)
+        {
+            throw new ServingException($"Version {version.Version} of '{version.Name}' was logged as an adapter on its base model and has no model.onnx: {e.Message}", e);
+        }
     }
 
     /// <summary>The run and run-relative path of the logged model: from a <c>runs:/RUN/PATH</c> source, else the run's <c>model</c> folder.</summary>

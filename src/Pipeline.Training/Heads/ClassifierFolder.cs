@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json;
 using Pipeline.IO;
 using Pipeline.Training.Loading;
+using Pipeline.Training.Lora;
 using Pipeline.Training.Models;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -17,6 +18,9 @@ public static class ClassifierFolder
 {
     public const string HeadsFile = "heads.safetensors";
     public const string TasksFile = "tasks.json";
+
+    /// <summary>The subfolder holding a LoRA adapter (PEFT layout) beside the heads.</summary>
+    public const string AdapterFolder = "adapter";
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Writes the encoder (LoRA must be merged first), the heads and tasks.json, each file atomically.</summary>
@@ -44,14 +48,54 @@ public static class ClassifierFolder
         AtomicFile.WriteAllText(Path.Combine(folder, TasksFile), JsonSerializer.Serialize(manifest, JsonOptions));
     }
 
-    /// <summary>Loads a classifier saved by <see cref="Save"/>.</summary>
-    /// <exception cref="ModelLoadException">A file is missing or does not fit.</exception>
-    public static TextClassifier Load(string folder, Device? device = null)
+    /// <summary>
+    /// Loads a classifier saved by <see cref="Save"/>, or one logged without encoder weights: a
+    /// <c>base_model.json</c> (<see cref="BaseModelReference"/>) plus, for LoRA, the adapter in
+    /// <c>adapter/</c>. That base is resolved on this machine (its sha256 checked), the adapter
+    /// applied and merged, and the heads loaded on top.
+    /// </summary>
+    /// <param name="folder">The classifier folder.</param>
+    /// <param name="device">Where the model goes; the CPU when null.</param>
+    /// <param name="baseSearchRoots">Where else a folder base's relative name is looked for (e.g. the repository root).</param>
+    /// <exception cref="ModelLoadException">A file is missing or does not fit, or the referenced base cannot be resolved.</exception>
+    public static TextClassifier Load(string folder, Device? device = null, IEnumerable<string>? baseSearchRoots = null)
     {
-        var encoder = HuggingFaceFolder.Load(folder);
+        var encoder = LoadEncoder(folder, baseSearchRoots ?? []);
         try
         {
             return LoadHeads(encoder, folder, device);
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether <paramref name="folder"/> holds no encoder weights of its own but a reference to its base (and maybe an adapter).</summary>
+    public static bool ReferencesBase(string folder) =>
+        !File.Exists(Path.Combine(folder, HuggingFaceFolder.WeightsFile)) && File.Exists(Path.Combine(folder, BaseModelReference.FileName));
+
+    /// <summary>The folder's own encoder, or its referenced base with its adapter (if any) merged in.</summary>
+    private static BertModel LoadEncoder(string folder, IEnumerable<string> baseSearchRoots)
+    {
+        if (!ReferencesBase(folder))
+        {
+            return HuggingFaceFolder.Load(folder);
+        }
+
+        var reference = BaseModelReference.TryRead(folder)!;
+        var encoder = HuggingFaceFolder.Load(reference.Resolve(baseSearchRoots));
+        try
+        {
+            var adapter = Path.Combine(folder, AdapterFolder);
+            if (Directory.Exists(adapter))
+            {
+                LoraAdapters.Load(encoder, adapter);
+                LoraAdapters.MergeAndUnload(encoder);
+            }
+
+            return encoder;
         }
         catch
         {

@@ -119,6 +119,24 @@ public static class PackagedModels
         }
     }
 
+    /// <summary>
+    /// Where the packaged model <paramref name="shortName"/> comes from: <c>nuget:PACKAGE/VERSION</c>
+    /// (the package's informational version, else its assembly version).
+    /// </summary>
+    /// <exception cref="ModelLoadException">Unknown name, or the package's assembly is not deployed.</exception>
+    public static string Source(string shortName)
+    {
+        if (!Known.TryGetValue(shortName, out var model))
+        {
+            throw new ModelLoadException($"'{shortName}' is not a packaged model. Use one of: {string.Join(", ", ShortNames)}.");
+        }
+
+        var assembly = LoadAssembly(model);
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+            ?? assembly.GetName().Version?.ToString();
+        return $"nuget:{model.PackageAssembly}/{version}";
+    }
+
     /// <summary>The ONNX bytes of a packaged model, e.g. to run it under ONNX Runtime.</summary>
     public static byte[] ReadOnnx(string shortName) => ReadResources(Known[shortName]).Onnx;
 
@@ -127,17 +145,21 @@ public static class PackagedModels
         && File.Exists(Path.Combine(folder, HuggingFaceFolder.WeightsFile))
         && File.Exists(Path.Combine(folder, HuggingFaceFolder.VocabFile));
 
-    private static (byte[] Onnx, string Vocab) ReadResources(PackagedModel model)
+    private static Assembly LoadAssembly(PackagedModel model)
     {
-        Assembly assembly;
         try
         {
-            assembly = Assembly.Load(model.PackageAssembly);
+            return Assembly.Load(model.PackageAssembly);
         }
         catch (IOException ex)
         {
             throw new ModelLoadException($"The assembly '{model.PackageAssembly}' of model '{model.ShortName}' is not deployed; reference the NuGet package {model.PackageAssembly} 24.9.52193.", ex);
         }
+    }
+
+    private static (byte[] Onnx, string Vocab) ReadResources(PackagedModel model)
+    {
+        var assembly = LoadAssembly(model);
 
         var names = assembly.GetManifestResourceNames();
         var onnxName = names.SingleOrDefault(n => n.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase));

@@ -12,7 +12,7 @@ namespace Pipeline.Training.Training;
 /// </summary>
 public static class FineTuner
 {
-    public const string AdapterFolder = "adapter";
+    public const string AdapterFolder = ClassifierFolder.AdapterFolder;
 
     /// <summary>Runs <paramref name="request"/>; see <see cref="FineTuneTechnique"/> for what trains.</summary>
     public static FineTuneResult Run(FineTuneRequest request, ILogger logger, IProgress<TrainProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -141,12 +141,20 @@ public static class FineTuner
             return ClassifierFolder.Load(warm);
         }
 
+        // A logged model that references its base must continue on that very base.
+        BaseModelReference.TryRead(warm)?.Verify(baseFolder);
         var adapter = Path.Combine(warm, AdapterFolder);
         var encoder = HuggingFaceFolder.Load(baseFolder);
         try
         {
-            LoraAdapters.Load(encoder, Directory.Exists(adapter) ? adapter : warm);
-            warmAdapter = true;
+            var adapterFolder = Directory.Exists(adapter) ? adapter : warm;
+            // A head-only (or probe-kept) model referencing its base has heads and no adapter.
+            if (File.Exists(Path.Combine(adapterFolder, LoraAdapters.AdapterConfigFile)) || !ClassifierFolder.ReferencesBase(warm))
+            {
+                LoraAdapters.Load(encoder, adapterFolder);
+                warmAdapter = true;
+            }
+
             return ClassifierFolder.LoadHeads(encoder, warm);
         }
         catch

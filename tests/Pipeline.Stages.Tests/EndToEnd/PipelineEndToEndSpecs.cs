@@ -4,6 +4,7 @@ using Pipeline.Registry;
 using Pipeline.Stages.Evaluate;
 using Pipeline.Stages.Lineage;
 using Pipeline.Stages.Tests.Support;
+using Pipeline.Training.Loading;
 using Xunit.Abstractions;
 
 namespace Pipeline.Stages.Tests.EndToEnd;
@@ -75,6 +76,27 @@ public sealed class PipelineEndToEndSpecs(ITestOutputHelper output) : IDisposabl
         Assert.Equal(2, (await VersionsAsync()).Count);
     }
 
+    [Fact]
+    public async Task With_register_merge_the_logged_model_carries_merged_weights_and_still_loads_as_the_champion()
+    {
+        // Arrange
+        _project.Repository.Commit("data, config");
+        var merged = _project.Settings with { Overrides = new Dictionary<string, string>(StringComparer.Ordinal) { ["register.merge"] = "true" } };
+
+        // Act
+        await RunPipelineAsync(merged);
+
+        // Assert: full encoder weights, no adapter and no base reference
+        var v1 = Assert.Single(await VersionsAsync());
+        using var client = new LocalRegistry(Path.Combine(_project.Repository.Path, "mlruns"), NullLogger.Instance);
+        var downloaded = Path.Combine(_project.Repository.Path, "artifacts", "downloaded");
+        await LoggedModel.DownloadAsync(client, v1.RunId, "model", downloaded);
+        Assert.True(File.Exists(Path.Combine(downloaded, "model.safetensors")));
+        Assert.False(File.Exists(Path.Combine(downloaded, BaseModelReference.FileName)));
+        Assert.False(Directory.Exists(Path.Combine(downloaded, "adapter")));
+        Assert.Contains("\"weights\": \"merged\"", await File.ReadAllTextAsync(Path.Combine(downloaded, "MLmodel")), StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         foreach (var line in _logger.Lines)
@@ -86,9 +108,9 @@ public sealed class PipelineEndToEndSpecs(ITestOutputHelper output) : IDisposabl
     }
 
     /// <summary>What the build does: the data stages, the champion check, then Train, Evaluate and Register unless there is nothing to train.</summary>
-    private async Task<TrainDecision> RunPipelineAsync()
+    private async Task<TrainDecision> RunPipelineAsync(StageSettings? overridden = null)
     {
-        var settings = _project.Settings;
+        var settings = overridden ?? _project.Settings;
         using var run = PipelineRun.Start(settings, null, "test", _logger);
         foreach (var stage in new[] { StageNames.Ingest, StageNames.Clean, StageNames.Format })
         {
@@ -136,7 +158,7 @@ public sealed class PipelineEndToEndSpecs(ITestOutputHelper output) : IDisposabl
         Assert.Contains(run.Data.Metrics, m => m.Key == "validation.macro_f1" && m.Step == 2);
         var downloaded = Path.Combine(_project.Repository.Path, "artifacts", "downloaded");
         await LoggedModel.DownloadAsync(client, runId, "model", downloaded);
-        foreach (var file in new[] { "model.safetensors", "config.json", "vocab.txt", "heads.safetensors", "tasks.json", "labels.json", "label_map.json", "model.onnx", "pipeline.yaml", "report.md", "report.json", "pipeline.lock", "MLmodel" })
+        foreach (var file in new[] { "base_model.json", "config.json", "vocab.txt", "heads.safetensors", "tasks.json", "labels.json", "label_map.json", "model.onnx", "pipeline.yaml", "report.md", "report.json", "pipeline.lock", "MLmodel" })
         {
             Assert.True(File.Exists(Path.Combine(downloaded, file)), $"{file} is missing from the logged model");
         }
@@ -146,5 +168,16 @@ public sealed class PipelineEndToEndSpecs(ITestOutputHelper output) : IDisposabl
         Assert.Equal(24, manifest.MaxSequenceLength);
         Assert.True(manifest.Lowercase);
         Assert.False(manifest.TruncateHead);
+
+        // LP-FT logs its adapter (or, when it kept the probe, only heads) and a reference to the base, not a merged copy
+        Assert.False(File.Exists(Path.Combine(downloaded, "model.safetensors")), "the logged LP-FT model carries merged base weights");
+        var reference = BaseModelReference.TryRead(downloaded)!;
+        Assert.Equal(_project.ModelFolder, reference.Name);
+        Assert.Equal(BaseModelReference.WeightsSha256(_project.ModelFolder), reference.Sha256);
+        var mlmodel = await File.ReadAllTextAsync(Path.Combine(downloaded, "MLmodel"));
+        Assert.Contains($"\"base_model_sha256\": \"{reference.Sha256}\"", mlmodel, StringComparison.Ordinal);
+        Assert.Contains("\"onnx_weights\": \"merged\"", mlmodel, StringComparison.Ordinal);
+        var weights = Directory.Exists(Path.Combine(downloaded, "adapter")) ? "adapter" : "heads";
+        Assert.Contains($"\"weights\": \"{weights}\"", mlmodel, StringComparison.Ordinal);
     }
 }
