@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Pipeline.Data.Images;
 using Pipeline.Serving.Models;
 
 namespace Pipeline.Serving.Tests;
@@ -9,8 +10,8 @@ namespace Pipeline.Serving.Tests;
 /// <summary>How /v1/predict takes images: base64 in JSON (plain or data: URLs) and multipart uploads.</summary>
 public sealed class ImageRequestSpecs
 {
-    private static readonly byte[] Small = [1, 2, 3];
-    private static readonly byte[] Large = [.. Enumerable.Range(0, 40).Select(i => (byte)i)];
+    private static readonly byte[] Small = PngEncoder.EncodeGrey(new byte[4 * 4], 4, 4);
+    private static readonly byte[] Large = PngEncoder.EncodeGrey(new byte[32 * 32], 32, 32);
 
     [Fact]
     public async Task I_can_send_images_as_base64_json_or_data_urls_and_get_one_prediction_per_image()
@@ -53,7 +54,7 @@ public sealed class ImageRequestSpecs
     }
 
     [Fact]
-    public async Task I_get_a_400_naming_the_input_that_is_not_base64_and_a_415_for_an_upload_to_a_text_model()
+    public async Task I_get_a_400_naming_the_input_that_is_not_base64_or_not_an_image_and_a_415_for_an_upload_to_a_text_model()
     {
         // Arrange
         await using var images = await StartAsync(new ByteCountModel());
@@ -64,11 +65,14 @@ public sealed class ImageRequestSpecs
 
         // Act
         using var invalid = await images.Client.PostAsJsonAsync("/v1/predict", new { images = new[] { Convert.ToBase64String(Small), "not base64!" } });
+        using var undecodable = await images.Client.PostAsJsonAsync("/v1/predict", new { images = new[] { Convert.ToBase64String([1, 2, 3, 4]) } });
         using var upload = await texts.Client.PostAsync("/v1/predict", form);
 
         // Assert
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         Assert.Contains("Image 1 is not base64", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, undecodable.StatusCode);
+        Assert.Contains("Image 0 cannot be decoded", await undecodable.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, upload.StatusCode);
         Assert.Contains("classifies texts", await upload.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -76,7 +80,7 @@ public sealed class ImageRequestSpecs
     private static Task<RunningService> StartAsync(IServingModel model) =>
         RunningService.StartAsync(new ServingOptions { Model = "models:/shapes@champion", PollInterval = TimeSpan.Zero }, new ScriptedSource(model));
 
-    /// <summary>An image model that labels each decoded file by its size: "small" under 10 bytes, else "large".</summary>
+    /// <summary>An image model that labels each decoded file by its size: "small" under 10 pixels wide, else "large".</summary>
     private sealed class ByteCountModel : IServingModel
     {
         public ModelDescriptor Descriptor { get; } = new("shapes", "1", null, null, new Dictionary<string, double>());
@@ -86,7 +90,7 @@ public sealed class ImageRequestSpecs
         public ModelModality Modality => ModelModality.Image;
 
         public IReadOnlyList<ModelPrediction> Predict(IReadOnlyList<string> texts) =>
-            [.. texts.Select(t => Convert.FromBase64String(t).Length < 10
+            [.. texts.Select(t => ImageDecoder.Decode(Convert.FromBase64String(t)).Width < 10
                 ? new ModelPrediction([new HeadPrediction("label", "small", [0.9f, 0.1f])])
                 : new ModelPrediction([new HeadPrediction("label", "large", [0.1f, 0.9f])]))];
 

@@ -35,7 +35,8 @@ internal sealed record LoggedWeights(LoggedWeightsKind Kind, BaseModelReference?
     /// <exception cref="PipelineException">The base changed since Train, so a reference would not rebuild the trained model.</exception>
     public static LoggedWeights Build(StageSettings settings, PipelineOptions config, string trainFolder, TrainFacts facts)
     {
-        if (facts.Technique == "full")
+        // An image classifier's folder holds backbone and head in one file: it is logged whole.
+        if (facts.Technique == "full" || facts.IsImageModel)
         {
             return new LoggedWeights(LoggedWeightsKind.Full, null);
         }
@@ -73,7 +74,7 @@ internal sealed record LoggedWeights(LoggedWeightsKind Kind, BaseModelReference?
         LoggedWeightsKind.Adapter => $"the LoRA adapter and heads on base '{Reference!.Name}' ({Reference.Source}, sha256 {Reference.Sha256[..12]}…)",
         LoggedWeightsKind.Heads => $"the heads on base '{Reference!.Name}' ({Reference.Source}, sha256 {Reference.Sha256[..12]}…)",
         LoggedWeightsKind.Merged => "merged encoder weights (--merge) and heads",
-        _ => "full encoder weights and heads",
+        _ => "full weights and heads",
     };
 
     /// <summary>Adds the weights' form, the base reference and the ONNX export to the MLmodel's flavor and metadata.</summary>

@@ -91,16 +91,27 @@ internal sealed partial class RegisterStage : IStage
 
             var logged = LoggedWeights.Build(settings, config, trainFolder, facts);
             var folder = ModelFolder(settings, trainFolder, logged);
-            var onnx = ExportOnnx(Path.Combine(trainFolder, StageArtifacts.ModelFolder), folder, config.Format.MaxLength, logger);
+            // The ONNX export builds on the BERT graphs; image classifiers are served by TorchSharp.
+            var onnx = !facts.IsImageModel && ExportOnnx(Path.Combine(trainFolder, StageArtifacts.ModelFolder), folder, config.Format.MaxLength, logger);
             LoggingModel(logger, logged.Describe(), onnx ? "; model.onnx (merged weights) for serving" : "", Megabytes(folder));
             var flavor = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["technique"] = facts.Technique,
                 ["base_model"] = facts.BaseModel,
                 ["base_model_identity"] = facts.BaseModelIdentity,
-                ["pooling"] = config.Model.Pooling.ToString().ToLowerInvariant(),
                 ["task"] = config.Model.Task.ToString().ToLowerInvariant(),
+                ["modality"] = facts.Modality,
             };
+            if (facts.IsImageModel)
+            {
+                flavor["image_size"] = config.Format.Image.Size.ToString(CultureInfo.InvariantCulture);
+                flavor["image_resize"] = config.Format.Image.Resize.ToString(CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                flavor["pooling"] = config.Model.Pooling.ToString().ToLowerInvariant();
+            }
+
             var metadata = VersionTags(git, facts, configHash, gate);
             logged.Describe(flavor, metadata, onnx);
             var source = await LoggedModel.LogAsync(client, folder, new LoggedModelInfo

@@ -67,6 +67,13 @@ public sealed record TrainFacts
     /// <summary>LP-FT: true when fine-tuning did not beat the probe on validation, so the model is the probe.</summary>
     public bool KeptProbe { get; init; }
 
+    /// <summary>What the model reads: <c>text</c> (default, also for facts written before images) or <c>image</c>.</summary>
+    public string Modality { get; init; } = "text";
+
+    /// <summary>True for an image classifier.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsImageModel => Modality == "image";
+
     /// <summary>Writes the facts as JSON to <paramref name="path"/>.</summary>
     public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
@@ -89,7 +96,9 @@ public sealed record TrainFacts
         Row("duration", string.Create(CultureInfo.InvariantCulture, $"{WallSeconds:0.0} s"));
         if (ExamplesPerSecond is { } examples)
         {
-            Row("throughput", string.Create(CultureInfo.InvariantCulture, $"{examples:0.0} examples/s, {TokensPerSecond ?? 0:0} tokens/s"));
+            Row("throughput", TokensPerSecond is { } tokens
+                ? string.Create(CultureInfo.InvariantCulture, $"{examples:0.0} examples/s, {tokens:0} tokens/s")
+                : string.Create(CultureInfo.InvariantCulture, $"{examples:0.0} {(IsImageModel ? "images" : "examples")}/s"));
         }
 
         Row("peak memory", string.Create(CultureInfo.InvariantCulture, $"{PeakMemoryBytes / (1024.0 * 1024.0):0} MiB"));

@@ -249,6 +249,7 @@ internal sealed partial class TrainStage : IIncrementalStage
             ProbeValidationMacroF1 = result.ProbeMacroF1,
             FineTunedValidationMacroF1 = result.Training?.BestMacroF1,
             KeptProbe = result.KeptProbe,
+            Modality = result.Images ? "image" : "text",
         };
 
     /// <summary>The name pipeline.yaml uses for <paramref name="technique"/>.</summary>

@@ -143,6 +143,12 @@ internal static class Endpoints
             inputs = images ? RequestReader.PredictImages(document.RootElement, state.Options) : textInputs(document.RootElement, state.Options);
         }
 
+        if (images)
+        {
+            // An undecodable image is this request's 400, not a failure of the batch it would share with others.
+            RequestReader.CheckImagesDecode(inputs);
+        }
+
         return await state.Batcher.PredictAsync(inputs).ConfigureAwait(false);
     }
 

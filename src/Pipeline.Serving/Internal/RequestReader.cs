@@ -142,6 +142,22 @@ internal static class RequestReader
         return CheckCount(images, options);
     }
 
+    /// <summary>Decodes every base64 image once; the first that is not an image file answers 400 with the decoder's reason.</summary>
+    public static void CheckImagesDecode(IReadOnlyList<string> images)
+    {
+        for (var i = 0; i < images.Count; i++)
+        {
+            try
+            {
+                Data.Images.ImageDecoder.Decode(Convert.FromBase64String(images[i]));
+            }
+            catch (Exception e) when (e is Data.Images.ImageDecodeException or FormatException)
+            {
+                throw new RequestProblemException(400, "Invalid image", $"Image {i} cannot be decoded: {e.Message} Send PNG, JPEG, BMP, GIF or WebP files.");
+            }
+        }
+    }
+
     /// <summary>The MLflow scoring protocol's input shapes, as <c>mlflow models serve</c> accepts them for a text column.</summary>
     public static IReadOnlyList<string> InvocationInputs(JsonElement root, ServingOptions options)
     {

@@ -35,11 +35,17 @@ public sealed class ModelSource : IModelSource
 
     /// <summary>
     /// The service's default source: ONNX Runtime for folders with <c>model.onnx</c>, else TorchSharp for
-    /// classifier folders (<c>tasks.json</c> + <c>heads.safetensors</c>) that have no export.
+    /// classifier folders (<c>tasks.json</c> + <c>heads.safetensors</c>) that have no export, and
+    /// TorchSharp for image classifiers (config.json with <c>tasks</c> and <c>image_size</c>).
     /// </summary>
     public static ModelSource Default(
         IModelRegistryResolver? registry = null, OnnxModelOptions? onnx = null, TorchSharpModelOptions? torchSharp = null) =>
-        new([new OnnxModelLoader(onnx ?? new OnnxModelOptions()), new TorchSharpModelLoader(torchSharp ?? new TorchSharpModelOptions())], registry);
+        new(
+        [
+            new OnnxModelLoader(onnx ?? new OnnxModelOptions()),
+            new TorchSharpModelLoader(torchSharp ?? new TorchSharpModelOptions()),
+            new Images.ImageModelLoader(torchSharp ?? new TorchSharpModelOptions()),
+        ], registry);
 
     public async Task<string> ResolveVersionAsync(ModelReference reference, CancellationToken cancellationToken)
     {
