@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Pipeline.IO;
 using Pipeline.Training.Loading;
 using Pipeline.Training.Models;
@@ -18,11 +19,30 @@ public static class ResNetFolder
 
     private const string Advice = "Check that config.json's \"layers\" and \"base_width\" match the weights and that the file holds torchvision ResNet (BasicBlock) names such as layer1.0.conv1.weight.";
 
-    /// <summary>Whether <paramref name="folder"/> holds an image (ResNet) model rather than a text one.</summary>
+    /// <summary>
+    /// Whether <paramref name="folder"/> holds an image (ResNet) model rather than a text one: its
+    /// config.json says <c>"architecture": "resnet"</c> or lists <c>"layers"</c>.
+    /// </summary>
     public static bool IsResNetFolder(string folder)
     {
         var path = Path.Combine(folder, ResNetConfig.FileName);
-        return File.Exists(path) && File.ReadAllText(path).Contains("\"resnet\"", StringComparison.OrdinalIgnoreCase);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(path));
+            var root = json.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && ((root.TryGetProperty("architecture", out var architecture) && string.Equals(architecture.GetString(), "resnet", StringComparison.OrdinalIgnoreCase))
+                    || root.TryGetProperty("layers", out _));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
