@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Pipeline.Build;
+using Pipeline.Build.Terminal;
 using Pipeline.Stages;
 using Pipeline.Stages.Incremental;
 using Pipeline.Stages.Lineage;
@@ -10,6 +10,7 @@ using Pipeline.Stages.Lineage;
 internal sealed partial class Build
 {
     private ILoggerFactory? _loggerFactory;
+    private BuildConsole? _terminal;
     private PipelineRun? _run;
     private TrainDecision? _trainDecision;
 
@@ -74,6 +75,7 @@ internal sealed partial class Build
         BaselineDirectory = Baseline is { Length: > 0 } baseline ? Path.GetFullPath(baseline, RootDirectory) : null,
         SourceDirectories = [.. Source.Select(s => Path.GetFullPath(s, RootDirectory))],
         Overrides = Overrides(),
+        TrainingProgress = Terminal,
     });
 
     /// <summary>
@@ -116,23 +118,25 @@ internal sealed partial class Build
         return overrides;
     }
 
+    /// <summary>The build's output: log lines, and a live progress bar for training on a terminal.</summary>
+    private BuildConsole Terminal => _terminal ??= BuildConsole.ForThisProcess();
+
     /// <summary>The log the stages and operations write to (one line per event).</summary>
     private ILogger Logger
     {
         get
         {
-            _loggerFactory ??= LoggerFactory.Create(logging => logging
-                .AddConsole(options => options.FormatterName = BuildLogFormatter.FormatterName)
-                .AddConsoleFormatter<BuildLogFormatter, ConsoleFormatterOptions>());
+            _loggerFactory ??= LoggerFactory.Create(logging => logging.AddProvider(new BuildConsoleLoggerProvider(Terminal)));
             return _loggerFactory.CreateLogger("Pipeline");
         }
     }
 
-    /// <summary>Releases the run lock and flushes the console logger's queue before the summary is printed.</summary>
+    /// <summary>Releases the run lock and the loggers before the summary is printed.</summary>
     protected override void OnBuildFinished()
     {
         _run?.Dispose();
         _loggerFactory?.Dispose();
+        _terminal?.Dispose();
     }
 
     /// <summary>Runs one stage inside this process's pipeline run (taking the run lock on first use).</summary>

@@ -37,6 +37,12 @@ public sealed record StageSettings
     /// <summary>Config values given on the command line, keyed by their path (<c>train.epochs</c>).</summary>
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Where the Train stage reports its steps (the build's console: a live progress bar on a
+    /// terminal). Default none: the trainer's log line per N steps is the only progress shown.
+    /// </summary>
+    public ITrainingProgress? TrainingProgress { get; init; }
+
     /// <summary>The config file's full path.</summary>
     public string ResolvedConfigPath => Path.GetFullPath(ConfigPath ?? Path.Combine(RepositoryRoot, "pipeline.yaml"), RepositoryRoot);
 

@@ -19,7 +19,7 @@ public sealed class ConfigValidationSpecs
         var error = ConfigFiles.SingleError("format:\n  colour: red\n");
 
         // Assert
-        Assert.Equal("pipeline.yaml:2:3: format.colour is not a known key; known keys here: max_length, truncation, padding", error);
+        Assert.Equal("pipeline.yaml:2:3: format.colour is not a known key; known keys here: max_length, truncation, padding, image", error);
     }
 
     [Theory]

@@ -27,9 +27,32 @@ public sealed class SourceSpecsSpecs
         Assert.Equal((';', "id"), (spec.Delimiter!.Value, spec.IdField));
     }
 
+    [Fact]
+    public void I_can_map_image_folder_and_idx_sources_with_their_labels_file_and_label_names()
+    {
+        // Arrange
+        var data = new DataOptions
+        {
+            Sources =
+            [
+                new DataSourceOptions { Path = "data/images", Format = DataFormat.ImageFolder },
+                new DataSourceOptions { Path = "data/mnist/*-images-idx3-ubyte.gz", Format = DataFormat.Idx, LabelsFile = "classes.idx1", LabelNames = ["zero", "one"] },
+            ],
+        };
+
+        // Act
+        var specs = SourceSpecs.From(data);
+
+        // Assert
+        Assert.Equal([SourceFormat.ImageFolder, SourceFormat.Idx], specs.Select(s => s.Format));
+        Assert.All(specs, s => Assert.Equal(["label"], s.Tasks));
+        Assert.Equal("classes.idx1", specs[1].LabelsFile);
+        Assert.Equal(["zero", "one"], specs[1].LabelNames!);
+    }
+
     [Theory]
-    [InlineData(DataFormat.Idx, "utf-8", "format 'Idx'")]
     [InlineData(DataFormat.Jsonl, "latin-1", "encoding 'latin-1'")]
+    [InlineData(DataFormat.Csv, "utf-16", "encoding 'utf-16'")]
     public void I_can_get_an_error_for_a_format_or_encoding_the_data_stages_do_not_read(DataFormat format, string encoding, string expected)
     {
         // Arrange

@@ -152,11 +152,59 @@ public sealed class ReportSpecs : IDisposable
     }
 
     [Fact]
+    public async Task I_can_see_the_misclassified_images_as_a_grid_of_thumbnails_with_their_true_and_predicted_labels()
+    {
+        // Arrange: 28×28 grey-ish images; the misclassified ones are a bright red square on black.
+        var labels = new[] { "shirt", "sneaker", "bag" };
+        var task = Build.Scored(30, 3, i => i % 4 != 0, labels);
+        var challenger = Build.Model("challenger", task);
+        var result = Evaluator.Evaluate(challenger, null, Bootstrap);
+        var gate = Gate.Apply(result, [new GateRuleOptions { Metric = "macro_f1", Min = 0.1 }]);
+        var images = task.Rows.ToDictionary(r => r.RowId, r => Square(28, red: int.Parse(r.RowId[1..], CultureInfo.InvariantCulture) % 4 == 0));
+        var document = ReportBuilder.Build(result, gate, challenger, Bootstrap, new ReportInputs { RowImages = images, MisclassifiedSample = 5 });
+
+        // Act
+        var written = await ReportWriter.WriteAsync(document, _directory, null, CancellationToken.None);
+
+        // Assert: one grid of the five most confident mistakes, linked from report.md, listed in report.json.
+        var grid = Path.Combine(_directory, "charts", "misclassified.png");
+        Assert.Contains(grid, written);
+        var markdown = await File.ReadAllTextAsync(Path.Combine(_directory, ReportWriter.MarkdownFile));
+        Assert.Contains("](charts/misclassified.png)", markdown, StringComparison.Ordinal);
+        Assert.Contains("charts/misclassified.png", ReportWriter.Read(Path.Combine(_directory, ReportWriter.JsonFile)).Charts);
+        using var bitmap = SKBitmap.Decode(await File.ReadAllBytesAsync(grid));
+        Assert.Equal((8 + (5 * 120), 8 + 154), (bitmap.Width, bitmap.Height));
+
+        // The first cell shows a misclassified row's pixels (pure red), scaled up to the cell.
+        Assert.Equal(5, document.Tasks[0].Misclassified.Count);
+        Assert.All(document.Tasks[0].Misclassified, m => Assert.True(images[m.RowId].Rgb[0] == 255));
+        var centre = bitmap.GetPixel(8 + 56, 8 + 56);
+        Assert.Equal((byte)255, centre.Red);
+        Assert.Equal((byte)0, centre.Green);
+
+        // Captions are drawn in the strip below the thumbnail (some non-white pixels there).
+        var caption = Enumerable.Range(8, 100).Count(x => bitmap.GetPixel(x, 8 + 112 + 9) != SKColors.White);
+        Assert.True(caption > 0, "the caption strip is blank");
+    }
+
+    [Fact]
     public void I_can_truncate_text_to_one_line_with_an_ellipsis()
     {
         // Act / Assert
         Assert.Equal("short text", ReportBuilder.Truncate("short\ntext", 160));
         Assert.Equal("abcdefghijklmnopqrs…", ReportBuilder.Truncate(new string('x', 0) + "abcdefghijklmnopqrstuvwxyz", 20));
+    }
+
+    /// <summary>A size×size image: a red square when <paramref name="red"/>, else mid grey.</summary>
+    private static ReportImage Square(int size, bool red)
+    {
+        var rgb = new byte[size * size * 3];
+        for (var p = 0; p < rgb.Length; p += 3)
+        {
+            (rgb[p], rgb[p + 1], rgb[p + 2]) = red ? ((byte)255, (byte)0, (byte)0) : ((byte)128, (byte)128, (byte)128);
+        }
+
+        return new ReportImage(rgb, size, size);
     }
 
     private static string Fixed(double value, bool signed = false) =>

@@ -67,6 +67,8 @@ public sealed class BatchingSpecs
 
         public IReadOnlyList<ModelHead> Heads { get; } = [new ModelHead("label", [.. Texts, "smoke test"])];
 
+        public ModelModality Modality => ModelModality.Text;
+
         public IReadOnlyList<ModelPrediction> Predict(IReadOnlyList<string> texts)
         {
             observe(texts);

@@ -41,6 +41,8 @@ internal sealed class ScriptedModel(string version, Func<IReadOnlyList<string>, 
 
     public IReadOnlyList<ModelHead> Heads { get; } = [new ModelHead("label", ["yes", "no"])];
 
+    public ModelModality Modality => ModelModality.Text;
+
     public bool IsDisposed => Volatile.Read(ref _disposed) == 1;
 
     public IReadOnlyList<ModelPrediction> Predict(IReadOnlyList<string> texts)

@@ -4,6 +4,7 @@ using Pipeline.Data;
 using Pipeline.Data.Cleaning;
 using Pipeline.Data.Formatting;
 using Pipeline.Data.Ingest;
+using Pipeline.Data.Model;
 using Pipeline.Data.Reporting;
 using Pipeline.Data.Tokenization;
 using Pipeline.Stages.Incremental;
@@ -44,7 +45,9 @@ internal sealed partial class FormatStage : IIncrementalStage
         ArgumentNullException.ThrowIfNull(settings);
         var config = PipelineConfig.Load(settings.ResolvedConfigPath, overrides: settings.Overrides);
         var artifacts = settings.ResolvedArtifactsDirectory;
-        var (vocabulary, lowercase) = VocabularyResolver.Resolve(config.Model.Base, settings.RepositoryRoot, DataArtifacts.Cache(artifacts));
+        // Image data have no vocabulary: Format sizes their pixels by format.image instead.
+        var images = Cleaner.ReadSummary(DataArtifacts.Clean(artifacts)).Modality == DataModality.Image;
+        var (vocabulary, lowercase) = images ? (null, false) : VocabularyResolver.Resolve(config.Model.Base, settings.RepositoryRoot, DataArtifacts.Cache(artifacts));
         var summary = Formatter.Run(
             new FormatRequest
             {

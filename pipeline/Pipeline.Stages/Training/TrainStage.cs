@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Hashing;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Pipeline.Configuration;
 using Pipeline.Data.Formatting;
 using Pipeline.Errors;
+using Pipeline.IO;
 using Pipeline.Stages.Data;
 using Pipeline.Stages.Incremental;
 using Pipeline.Training.Devices;
@@ -84,8 +86,16 @@ internal sealed partial class TrainStage : IIncrementalStage
         var request = Request(config, settings, data, train, validation, staging, checkpoints, device);
         Starting(logger, TechniqueName(config.Train.Technique), config.Model.Base, device.ToString(), train.Examples.Count, validation.Examples.Count, request.TrainOptions.Epochs);
         var wall = Stopwatch.StartNew();
-        var result = FineTuner.Run(request, logger, progress: null, cancellationToken);
+        FineTuneResult result;
+        using (var progress = settings.TrainingProgress?.Begin($"{TechniqueName(config.Train.Technique)} on {config.Model.Base}"))
+        {
+            // A live bar shows every step: the trainer's line per N steps would only scroll it away.
+            var trainLogger = progress is { IsLive: true } ? new WithoutStepLines(logger) : logger;
+            result = FineTuner.Run(request, trainLogger, progress, cancellationToken);
+        }
+
         wall.Stop();
+        WriteTokenizerSettings(data.Folder, request.OutputFolder);
 
         var metrics = Path.Combine(checkpoints, StageArtifacts.MetricsFile);
         if (File.Exists(metrics))
@@ -110,6 +120,24 @@ internal sealed partial class TrainStage : IIncrementalStage
         Finished(logger, facts.WallSeconds, Format(facts.ProbeValidationMacroF1), Format(facts.FineTunedValidationMacroF1), facts.ExamplesPerSecond ?? 0,
             facts.PeakMemoryBytes / (1024 * 1024));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Writes <c>model.json</c> into the model folder with the tokenisation Format used
+    /// (<c>max_sequence_length</c>, <c>lowercase</c>, <c>truncation</c>), so that the ONNX export
+    /// and the service tokenise a request exactly as the training rows were.
+    /// </summary>
+    private static void WriteTokenizerSettings(string formatFolder, string modelFolder)
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(formatFolder, Formatter.ManifestFile)));
+        var root = manifest.RootElement;
+        var settings = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["max_sequence_length"] = root.GetProperty("max_length").GetInt32(),
+            ["lowercase"] = root.GetProperty("lowercase").GetBoolean(),
+            ["truncation"] = root.GetProperty("truncation").GetString() ?? "tail",
+        };
+        AtomicFile.WriteAllText(Path.Combine(modelFolder, "model.json"), JsonSerializer.Serialize(settings));
     }
 
     private static FineTuneRequest Request(

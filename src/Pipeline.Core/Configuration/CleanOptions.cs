@@ -25,8 +25,8 @@ public sealed record CleanOptions
     [ConfigDescription("Label renames applied after lower-casing, e.g. {refund: billing}. Default: none.")]
     public IReadOnlyDictionary<string, string> LabelAliases { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Near-duplicate removal (Jaccard similarity over word shingles).</summary>
-    [ConfigDescription("Near-duplicate removal (Jaccard similarity over word shingles).")]
+    /// <summary>Near-duplicates: text by Jaccard similarity over word shingles (removed), images by perceptual hash (grouped).</summary>
+    [ConfigDescription("Near-duplicates: text by Jaccard similarity over word shingles (removed), images by perceptual hash (grouped).")]
     public NearDuplicateOptions NearDuplicates { get; init; } = new();
 
     /// <summary>What to do when the same text has different labels. Default <c>majority</c>.</summary>
@@ -54,6 +54,22 @@ public sealed record NearDuplicateOptions
     [ConfigDescription("Words per shingle. Default 3; must be >= 1.")]
     [ConfigRange(Min = 1)]
     public int Shingle { get; init; } = 3;
+
+    /// <summary>
+    /// Images: two images whose 64-bit difference hashes (dHash) differ in at most this many bits are
+    /// near-duplicates, kept but grouped so that Format puts them in one split. Default 4; within [0, 32].
+    /// </summary>
+    [ConfigDescription("Images: two images whose 64-bit difference hashes (dHash) differ in at most this many bits are near-duplicates, kept but grouped so that Format puts them in one split. Default 4; within [0, 32].")]
+    [ConfigRange(Min = 0, Max = 32)]
+    public int ImageDistance { get; init; } = 4;
+
+    /// <summary>
+    /// Images: a dHash match is a near-duplicate only if the two images' 16 × 16 grey thumbnails differ by at
+    /// most this many grey levels (of 255) on average; it keeps similar but different pictures apart. Default 4; within [0, 255].
+    /// </summary>
+    [ConfigDescription("Images: a dHash match is a near-duplicate only if the two images' 16 x 16 grey thumbnails differ by at most this many grey levels (of 255) on average; it keeps similar but different pictures apart. Default 4; within [0, 255].")]
+    [ConfigRange(Min = 0, Max = 255)]
+    public double ImageDifference { get; init; } = 4;
 }
 
 /// <summary>Unicode normalisation form applied to text.</summary>

@@ -60,6 +60,20 @@ public sealed record DataSourceOptions
     /// <summary>The text encoding of the files. Default <c>utf-8</c>.</summary>
     [ConfigDescription("The text encoding of the files. Default utf-8.")]
     public string? Encoding { get; init; } = "utf-8";
+
+    /// <summary>
+    /// idx only: the labels file (idx1-ubyte, gzipped or raw) beside each images file, by file name.
+    /// Default: none (the images file's name with <c>images-idx3</c> replaced by <c>labels-idx1</c>).
+    /// </summary>
+    [ConfigDescription("idx only: the labels file (idx1-ubyte, gzipped or raw) beside each images file, by file name. Default: none (the images file's name with images-idx3 replaced by labels-idx1).")]
+    public string? LabelsFile { get; init; }
+
+    /// <summary>
+    /// idx only: the label name of each class number, in order (e.g. Fashion-MNIST's ten names).
+    /// Default: none (the label is the class number, e.g. <c>7</c>).
+    /// </summary>
+    [ConfigDescription("idx only: the label name of each class number, in order (e.g. Fashion-MNIST's ten names). Default: none (the label is the class number).")]
+    public IReadOnlyList<string>? LabelNames { get; init; }
 }
 
 /// <summary>How a data source's files are read.</summary>
@@ -80,12 +94,15 @@ public enum DataFormat
     /// <summary>Apache Parquet.</summary>
     Parquet,
 
-    /// <summary>One folder per label, one file per row (e.g. images).</summary>
+    /// <summary>One folder per label, one text file per row (.txt, .eml).</summary>
     Folder,
 
     /// <summary>E-mail messages (.eml), one per file.</summary>
     Email,
 
-    /// <summary>The IDX binary format (MNIST-style).</summary>
+    /// <summary>The IDX binary format (MNIST-style): an idx3-ubyte images file paired with an idx1-ubyte labels file, gzipped or raw.</summary>
     Idx,
+
+    /// <summary>One folder per label, one image per file (.png, .jpg, .jpeg, .bmp, .webp, .gif).</summary>
+    ImageFolder,
 }

@@ -1,6 +1,6 @@
 namespace Pipeline.Configuration;
 
-/// <summary>The <c>format</c> section: how text becomes token sequences.</summary>
+/// <summary>The <c>format</c> section: how text becomes token sequences (and images become pixel shards).</summary>
 public sealed record FormatOptions
 {
     /// <summary>Maximum tokens per sequence, special tokens included. Default 128; within [8, 8192].</summary>
@@ -15,6 +15,22 @@ public sealed record FormatOptions
     /// <summary>How sequences are padded. Default <c>dynamic</c>.</summary>
     [ConfigDescription("How sequences are padded: dynamic (to the longest in a batch) or max_length. Default dynamic.")]
     public PaddingStrategy Padding { get; init; } = PaddingStrategy.Dynamic;
+
+    /// <summary>Images only (ignored for text data): how images are sized in the shards.</summary>
+    [ConfigDescription("Images only (ignored for text data): how images are sized in the shards.")]
+    public ImageFormatOptions Image { get; init; } = new();
+}
+
+/// <summary>The <c>format.image</c> section: used when the data are images, ignored for text.</summary>
+public sealed record ImageFormatOptions
+{
+    /// <summary>
+    /// Each image's shorter side is scaled to this many pixels, then the centre square is cropped:
+    /// shards hold <c>resize × resize</c> RGB bytes. Default 256 (for 224 × 224 crops in training); within [8, 2048].
+    /// </summary>
+    [ConfigDescription("Each image's shorter side is scaled to this many pixels, then the centre square is cropped: shards hold resize x resize RGB bytes. Default 256 (for 224 x 224 crops in training); within [8, 2048].")]
+    [ConfigRange(Min = 8, Max = 2048)]
+    public int Resize { get; init; } = 256;
 }
 
 /// <summary>Which end of a too-long sequence is dropped.</summary>

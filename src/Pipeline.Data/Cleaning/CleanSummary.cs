@@ -6,6 +6,9 @@ public sealed record CleanSummary
     /// <summary>The task names, in the order of each record's labels.</summary>
     public required IReadOnlyList<string> Tasks { get; init; }
 
+    /// <summary>What the rows are: <see cref="Model.DataModality.Text"/> (the default) or <see cref="Model.DataModality.Image"/>.</summary>
+    public string Modality { get; init; } = Model.DataModality.Text;
+
     /// <summary>Rows read from Ingest's records.</summary>
     public long RowsIn { get; init; }
 

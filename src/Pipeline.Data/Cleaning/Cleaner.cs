@@ -47,6 +47,11 @@ public static partial class Cleaner
     {
         ArgumentNullException.ThrowIfNull(options);
         var ingest = Ingestor.ReadSummary(ingestDirectory);
+        if (ingest.Modality == DataModality.Image)
+        {
+            return ImageCleaner.Run(ingestDirectory, outputDirectory, options, declaredLabels, ingest, cancellationToken);
+        }
+
         var input = Path.Combine(ingestDirectory, Ingestor.RecordsFile);
         // data.labels is one flat set: it applies to single-task data only.
         var labels = new LabelNormalizer(options, ingest.Tasks.Count == 1 ? declaredLabels : null);

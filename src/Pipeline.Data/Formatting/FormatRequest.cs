@@ -11,8 +11,8 @@ public sealed record FormatRequest
     /// <summary>Usually <c>artifacts/format</c>.</summary>
     public required string OutputDirectory { get; init; }
 
-    /// <summary>The WordPiece <c>vocab.txt</c>.</summary>
-    public required string VocabularyPath { get; init; }
+    /// <summary>The WordPiece <c>vocab.txt</c>; required for text data, unused (may be null) for image data.</summary>
+    public string? VocabularyPath { get; init; }
 
     /// <summary>Whether the model lower-cases its input (uncased BERT/MiniLM: true).</summary>
     public bool Lowercase { get; init; } = true;

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Pipeline.Data.Cleaning;
 using Pipeline.Data.IO;
+using Pipeline.Data.Model;
 using Pipeline.Data.Tokenization;
 using Pipeline.IO;
 
 namespace Pipeline.Data.Formatting;
 
 /// <summary>
-/// The Format stage's work: one streaming pass over Clean's records that assigns each row to a
+/// The Format stage's work (image rows: <see cref="ImageFormatter"/>): one streaming pass over Clean's records that assigns each row to a
 /// split by its group key, tokenises it and appends it to that split's shard; then writes
 /// <c>labels.json</c>, <c>manifest.json</c> and <c>summary.json</c>. The folder is swapped in atomically.
 /// </summary>
@@ -27,10 +28,17 @@ public static class Formatter
     {
         ArgumentNullException.ThrowIfNull(request);
         var clean = Cleaner.ReadSummary(request.CleanDirectory);
-        var labelMap = new LabelMap(clean.Tasks.ToDictionary(
-            t => t,
-            t => (IReadOnlyList<string>)(clean.LabelCounts.TryGetValue(t, out var counts) ? [.. counts.Keys.Order(StringComparer.Ordinal)] : []),
-            StringComparer.Ordinal));
+        if (clean.Modality == DataModality.Image)
+        {
+            return ImageFormatter.Run(request, clean, cancellationToken);
+        }
+
+        if (request.VocabularyPath is null)
+        {
+            throw new DataException("Format of text data needs the model's vocabulary (vocab.txt): set model.base to a text model.");
+        }
+
+        var labelMap = LabelMapOf(clean);
         var assigner = new SplitAssigner(request.Split.Salt, request.Split.Validation, request.Split.Test);
         var tokenizer = new WordPieceTokenizer(request.VocabularyPath, request.Lowercase);
         using var staging = new StagingDirectory(request.OutputDirectory);
@@ -113,8 +121,14 @@ public static class Formatter
     public static LabelMap ReadLabels(string outputDirectory) =>
         DataJson.Read<LabelMap>(Path.Combine(outputDirectory, LabelsFile), "Run Format first.");
 
+    // Per task, the labels Clean kept in ordinal order: their index is the label id.
+    internal static LabelMap LabelMapOf(CleanSummary clean) => new(clean.Tasks.ToDictionary(
+        t => t,
+        t => (IReadOnlyList<string>)(clean.LabelCounts.TryGetValue(t, out var counts) ? [.. counts.Keys.Order(StringComparer.Ordinal)] : []),
+        StringComparer.Ordinal));
+
     // (kept row id, own row id) of each removed row that names the row it duplicates.
-    private static List<(long Kept, long Own)> DuplicatePairs(string removedPath)
+    internal static List<(long Kept, long Own)> DuplicatePairs(string removedPath)
     {
         var pairs = new List<(long Kept, long Own)>();
         foreach (var line in File.ReadLines(removedPath))
@@ -136,13 +150,14 @@ public static class Formatter
     {
         Format = "plshard",
         ShardFormat.Version,
+        Modality = DataModality.Text,
         Tasks = clean.Tasks,
         request.Format.MaxLength,
         Truncation = request.Format.Truncation.ToString().ToLowerInvariant(),
         Padding = request.Format.Padding.ToString().ToLowerInvariant(),
         request.Lowercase,
         Vocabulary = Path.GetFileName(request.VocabularyPath),
-        VocabularySha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(request.VocabularyPath))),
+        VocabularySha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(request.VocabularyPath!))),
         Split = new { request.Split.Salt, request.Split.Validation, request.Split.Test },
         Shards = summary.Splits.ToDictionary(p => p.Key, p => new { File = p.Key + ".shard", p.Value.Rows }),
         Labels = LabelsFile,

@@ -21,9 +21,10 @@ public static class RecordJson
     private static readonly JsonEncodedText DetailName = JsonEncodedText.Encode("detail");
     private static readonly JsonEncodedText ExcerptName = JsonEncodedText.Encode("excerpt");
     private static readonly JsonEncodedText DuplicateOfName = JsonEncodedText.Encode("duplicate_of");
+    private static readonly JsonEncodedText ImageName = JsonEncodedText.Encode("image");
 
     // Property names in the order of Property's codes.
-    private static readonly byte[][] Names = [.. new[] { "id", "text", "source", "line", "row_id", "group", "labels" }.Select(System.Text.Encoding.UTF8.GetBytes)];
+    private static readonly byte[][] Names = [.. new[] { "id", "text", "source", "line", "row_id", "group", "labels", "image" }.Select(System.Text.Encoding.UTF8.GetBytes)];
 
     /// <summary>Writes one record as one line.</summary>
     public static void Write(Utf8JsonWriter writer, Stream stream, DataRecord record)
@@ -78,6 +79,11 @@ public static class RecordJson
         writer.WriteEndArray();
         writer.WriteString(SourceName, record.Source);
         writer.WriteNumber(LineName, record.Line);
+        if (record.Image is not null)
+        {
+            writer.WriteString(ImageName, record.Image);
+        }
+
         writer.WriteNumber(RowIdName, record.RowId);
         writer.WriteNumber(GroupName, record.Group);
         writer.WriteEndObject();
@@ -152,6 +158,7 @@ public static class RecordJson
                 (6, (byte)'r') => 4,
                 (5, (byte)'g') => 5,
                 (6, (byte)'l') => 6,
+                (5, (byte)'i') => 7,
                 _ => -1,
             };
             if (guess >= 0 && name.SequenceEqual(Names[guess]))
@@ -171,6 +178,7 @@ public static class RecordJson
         : reader.ValueTextEquals("row_id"u8) ? 4
         : reader.ValueTextEquals("group"u8) ? 5
         : reader.ValueTextEquals("labels"u8) ? 6
+        : reader.ValueTextEquals("image"u8) ? 7
         : -1;
 
     /// <summary>Parses one line written by this class (<paramref name="labels"/> is scratch space).</summary>
@@ -178,7 +186,7 @@ public static class RecordJson
     internal static DataRecord Parse(ReadOnlySpan<byte> line, List<string> labels, string path, long lineNumber, bool withOrigin = true)
     {
         var reader = new Utf8JsonReader(line);
-        string? id = null, text = null, source = null;
+        string? id = null, text = null, source = null, image = null;
         long sourceLine = 0, rowId = 0, group = 0;
         labels.Clear();
         try
@@ -196,6 +204,7 @@ public static class RecordJson
                     case 3: sourceLine = reader.GetInt64(); break;
                     case 4: rowId = reader.GetInt64(); break;
                     case 5: group = reader.GetInt64(); break;
+                    case 7: image = reader.GetString(); break;
                     case 6:
                         while (reader.Read() && reader.TokenType == JsonTokenType.String)
                         {
@@ -217,6 +226,6 @@ public static class RecordJson
             throw new DataException($"{path}:{lineNumber}: a record without text or source. Delete the artifacts folder and rerun Ingest.");
         }
 
-        return new DataRecord(id, text, [.. labels], source, sourceLine) { RowId = rowId, Group = group };
+        return new DataRecord(id, text, [.. labels], source, sourceLine) { RowId = rowId, Group = group, Image = image };
     }
 }

@@ -6,6 +6,9 @@ public sealed record IngestSummary
     /// <summary>The task names, in the order of each record's labels.</summary>
     public required IReadOnlyList<string> Tasks { get; init; }
 
+    /// <summary>What the rows are: <see cref="Model.DataModality.Text"/> (the default, also for summaries written before images) or <see cref="Model.DataModality.Image"/>.</summary>
+    public string Modality { get; init; } = Model.DataModality.Text;
+
     /// <summary>The files (or label folders) read, relative to their roots.</summary>
     public required IReadOnlyList<string> Files { get; init; }
 

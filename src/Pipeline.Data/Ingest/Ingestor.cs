@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Data.Images;
 using Pipeline.Data.IO;
 using Pipeline.Data.Model;
 using Pipeline.Data.Sources;
@@ -49,17 +50,19 @@ public static class Ingestor
             throw new DataException($"No file matches the data.sources globs ({string.Join(", ", options.Sources.Select(s => s.Path))}) under '{options.RepositoryRoot}'. Check the paths in pipeline.yaml.");
         }
 
+        var modality = ModalityOf(files);
         using var staging = new StagingDirectory(options.OutputDirectory);
         using var sink = new FileSink(staging.File(RecordsFile), staging.File(RejectsFile), options.Strict);
         foreach (var file in files)
         {
-            await ReadAsync(file, sink, cancellationToken).ConfigureAwait(false);
+            await ReadAsync(file, sink, staging.WorkingPath, cancellationToken).ConfigureAwait(false);
         }
 
         sink.Close();
         var summary = new IngestSummary
         {
             Tasks = tasks,
+            Modality = modality,
             Files = [.. files.Select(f => f.DisplayPath)],
             RowsIn = sink.Accepted + sink.Rejected,
             Accepted = sink.Accepted,
@@ -75,10 +78,27 @@ public static class Ingestor
     public static IngestSummary ReadSummary(string outputDirectory) =>
         DataJson.Read<IngestSummary>(Path.Combine(outputDirectory, SummaryFile), "Run Ingest first.");
 
-    private static async Task ReadAsync(ResolvedFile file, FileSink sink, CancellationToken cancellationToken)
+    // Every file of a run holds the same kind of rows: texts or images.
+    private static string ModalityOf(List<ResolvedFile> files)
     {
-        var format = file.Spec.Format == SourceFormat.Auto ? Detect(file) : file.Spec.Format;
-        if (format is not (SourceFormat.Folder or SourceFormat.Email) && new FileInfo(file.FullPath).Length == 0)
+        var images = files.Where(f => IsImageFormat(FormatOf(f))).ToList();
+        var texts = files.Where(f => FormatOf(f) is not (SourceFormat.Auto or SourceFormat.ImageFolder or SourceFormat.Idx)).ToList();
+        if (images.Count > 0 && texts.Count > 0)
+        {
+            throw new DataException($"The sources mix images ('{images[0].DisplayPath}') and texts ('{texts[0].DisplayPath}'). One pipeline trains on one kind of data: split them into two pipelines.");
+        }
+
+        return images.Count > 0 ? DataModality.Image : DataModality.Text;
+    }
+
+    private static bool IsImageFormat(SourceFormat format) => format is SourceFormat.ImageFolder or SourceFormat.Idx;
+
+    private static SourceFormat FormatOf(ResolvedFile file) => file.Spec.Format == SourceFormat.Auto ? Detect(file) : file.Spec.Format;
+
+    private static async Task ReadAsync(ResolvedFile file, FileSink sink, string workingDirectory, CancellationToken cancellationToken)
+    {
+        var format = FormatOf(file);
+        if (format is not (SourceFormat.Folder or SourceFormat.Email or SourceFormat.ImageFolder) && new FileInfo(file.FullPath).Length == 0)
         {
             sink.Reject(new Reject(file.DisplayPath, null, null, RejectReasons.EmptyFile, "The file is empty. Remove it or fill it.", null));
             return;
@@ -93,6 +113,8 @@ public static class Ingestor
                 case SourceFormat.Tsv: DelimitedReader.Read(file, file.Spec.Delimiter ?? '\t', sink, cancellationToken); break;
                 case SourceFormat.Parquet: await ParquetSourceReader.ReadAsync(file, sink, cancellationToken).ConfigureAwait(false); break;
                 case SourceFormat.Folder or SourceFormat.Email: FolderReader.Read(file with { Spec = file.Spec with { Format = format } }, sink, cancellationToken); break;
+                case SourceFormat.ImageFolder: ImageFolderReader.Read(file, sink, cancellationToken); break;
+                case SourceFormat.Idx: IdxReader.Read(file, sink, workingDirectory, cancellationToken); break;
                 default:
                     sink.Reject(new Reject(file.DisplayPath, null, null, RejectReasons.UnknownFormat, "Cannot tell the format from the extension. Set format: in pipeline.yaml.", null));
                     break;
@@ -108,7 +130,21 @@ public static class Ingestor
     {
         if (Directory.Exists(file.FullPath))
         {
-            return SourceFormat.Folder;
+            // A folder whose first label folder starts with an image is an image folder.
+            var first = Directory.EnumerateDirectories(file.FullPath).Order(StringComparer.Ordinal)
+                .Select(d => Directory.EnumerateFiles(d).Order(StringComparer.Ordinal).FirstOrDefault())
+                .FirstOrDefault(f => f is not null);
+            return first is not null && ImageDecoder.HasImageExtension(first) ? SourceFormat.ImageFolder : SourceFormat.Folder;
+        }
+
+        if (ImageDecoder.HasImageExtension(file.FullPath))
+        {
+            return SourceFormat.ImageFolder;
+        }
+
+        if (Path.GetFileName(file.FullPath).Contains("idx3-ubyte", StringComparison.OrdinalIgnoreCase))
+        {
+            return SourceFormat.Idx;
         }
 
         return Path.GetExtension(file.FullPath).ToUpperInvariant() switch

@@ -1,8 +1,9 @@
 namespace Pipeline.Data.Model;
 
 /// <summary>
-/// One labeled text as it flows through Ingest and Clean, one JSON object per line:
-/// <c>{"id":…,"text":…,"labels":[…],"source":…,"line":…,"row_id":…,"group":…}</c>.
+/// One labeled text (or image) as it flows through Ingest and Clean, one JSON object per line:
+/// <c>{"id":…,"text":…,"labels":[…],"source":…,"line":…,"row_id":…,"group":…}</c>; image rows also
+/// carry <c>"image":…</c> (before <c>row_id</c>) and an empty text.
 /// </summary>
 /// <param name="Id">The source's stable id field, or null when the source has none.</param>
 /// <param name="Text">The text (text fields joined with a newline; for mails the subject, a newline, the body).</param>
@@ -16,4 +17,11 @@ public sealed record DataRecord(string? Id, string Text, IReadOnlyList<string> L
 
     /// <summary>Set by Clean: the <see cref="RowId"/> of the near-duplicate cluster's representative (its own id when alone); splits hash it.</summary>
     public long Group { get; init; }
+
+    /// <summary>
+    /// Image rows only (null for text): the encoded image file. Ingest writes it relative to its own output
+    /// folder for images it extracted (IDX: <c>images/…/000123.png</c>) and as a full path for image files
+    /// read in place; Clean writes full paths, so Format opens them as they are.
+    /// </summary>
+    public string? Image { get; init; }
 }

@@ -14,6 +14,7 @@ public static class RejectReasons
     public const string InvalidEmail = "invalid_email";
     public const string UnreadableFile = "unreadable_file";
     public const string UnknownFormat = "unknown_format";
+    public const string InvalidImage = "invalid_image";
 
     public const string TooShort = "too_short";
     public const string TooLong = "too_long";

@@ -40,15 +40,20 @@ public static class ReportMarkdown
             md.AppendLine();
         }
 
-        var chars = report.Clean.Lengths;
-        md.AppendLine("### Lengths").AppendLine();
-        md.AppendLine(c, $"Characters: min {chars.Min}, median {chars.P50}, p95 {chars.P95}, max {chars.Max}, mean {chars.Mean}.");
-        foreach (var (split, s) in report.Format.Splits)
+        // Images have no lengths: their size is format.image.resize, in the manifest.
+        if (report.Clean.Modality != Model.DataModality.Image)
         {
-            md.AppendLine(c, $"Tokens ({split}): {s.Rows:N0} rows, median {s.TokenLengths.P50}, p95 {s.TokenLengths.P95}, max {s.TokenLengths.Max}.");
+            var chars = report.Clean.Lengths;
+            md.AppendLine("### Lengths").AppendLine();
+            md.AppendLine(c, $"Characters: min {chars.Min}, median {chars.P50}, p95 {chars.P95}, max {chars.Max}, mean {chars.Mean}.");
+            foreach (var (split, s) in report.Format.Splits)
+            {
+                md.AppendLine(c, $"Tokens ({split}): {s.Rows:N0} rows, median {s.TokenLengths.P50}, p95 {s.TokenLengths.P95}, max {s.TokenLengths.Max}.");
+            }
+
+            md.AppendLine();
         }
 
-        md.AppendLine();
         if (report.Diff is { } diff)
         {
             md.AppendLine("### Since the previous run").AppendLine();

@@ -68,7 +68,9 @@ public static class SourceResolver
             }
         }
 
-        var wantFolders = spec.Format is SourceFormat.Folder or SourceFormat.Email;
+        // Folder layouts name folders; so does an auto source whose last segment is a plain name (data/images).
+        var wantFolders = spec.Format is SourceFormat.Folder or SourceFormat.Email or SourceFormat.ImageFolder
+            || (spec.Format == SourceFormat.Auto && segments.Length > 0 && segments[^1].IndexOfAny(['*', '?']) < 0);
         var matches = Glob.Expand(rootFull, segments, wantFolders)
             .Select(full => (Full: full, Relative: Path.GetRelativePath(rootFull, full).Replace('\\', '/')))
             .OrderBy(m => m.Relative, StringComparer.Ordinal)

@@ -24,7 +24,13 @@ public sealed record SourceSpec
     /// <summary>CSV/TSV: the delimiter. Default null (comma for CSV, tab for TSV).</summary>
     public char? Delimiter { get; init; }
 
+    /// <summary>IDX: the labels file's name, beside the images file. Default null (derived: <c>images-idx3</c> becomes <c>labels-idx1</c>).</summary>
+    public string? LabelsFile { get; init; }
+
+    /// <summary>IDX: the label of each class number, in order. Default null (the class number itself).</summary>
+    public IReadOnlyList<string>? LabelNames { get; init; }
+
     /// <summary>The task names this source produces, in the order of each record's labels.</summary>
     public IReadOnlyList<string> Tasks =>
-        TaskNames ?? (Format is SourceFormat.Folder or SourceFormat.Email || LabelFields.Count <= 1 ? ["label"] : LabelFields);
+        TaskNames ?? (Format is SourceFormat.Folder or SourceFormat.Email or SourceFormat.ImageFolder or SourceFormat.Idx || LabelFields.Count <= 1 ? ["label"] : LabelFields);
 }

@@ -29,7 +29,9 @@ public static class SourceSpecs
             DataFormat.Parquet => SourceFormat.Parquet,
             DataFormat.Folder => SourceFormat.Folder,
             DataFormat.Email => SourceFormat.Email,
-            _ => throw new DataException($"Source '{source.Path}': format '{source.Format}' is not a text format the data stages read (jsonl, csv, tsv, parquet, folder, email)."),
+            DataFormat.ImageFolder => SourceFormat.ImageFolder,
+            DataFormat.Idx => SourceFormat.Idx,
+            _ => throw new DataException($"Source '{source.Path}': format '{source.Format}' is not a format the data stages read (jsonl, csv, tsv, parquet, folder, email, image_folder, idx)."),
         };
         var multitask = source.Labels is { Count: > 0 } labels ? labels.OrderBy(p => p.Key, StringComparer.Ordinal).ToList() : null;
         return new SourceSpec
@@ -41,6 +43,8 @@ public static class SourceSpecs
             TaskNames = multitask is null ? null : [.. multitask.Select(p => p.Key)],
             IdField = source.Id,
             Delimiter = source.Delimiter,
+            LabelsFile = source.LabelsFile,
+            LabelNames = source.LabelNames,
         };
     }
 }

@@ -13,6 +13,8 @@ internal static class ChartNames
 
     public static string PerClassF1(string task, bool multitask) => $"{Folder}/per-class-f1{Suffix(task, multitask)}.png";
 
+    public static string Misclassified(string task, bool multitask) => $"{Folder}/misclassified{Suffix(task, multitask)}.png";
+
     private static string Suffix(string task, bool multitask)
     {
         if (!multitask)

@@ -135,6 +135,10 @@ public static class MarkdownRenderer
                 }
 
                 md.AppendLine();
+                if (includeCharts && task.MisclassifiedGrid is { } grid)
+                {
+                    md.AppendLine(CultureInfo.InvariantCulture, $"![Misclassified images{suffix}: true label, then predicted label and confidence]({grid})").AppendLine();
+                }
             }
         }
 

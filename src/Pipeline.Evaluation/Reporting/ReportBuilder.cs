@@ -26,10 +26,20 @@ public static class ReportBuilder
 
         var tasks = new List<TaskReport>();
         var charts = new List<string>();
+        var drawn = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var task in result.Tasks)
         {
             var predictions = challenger.Tasks.First(t => t.Task == task.Task);
             var rows = ScoredRows.From(predictions, challenger.ModelName);
+            var misclassified = Misclassified(rows, inputs);
+            string? grid = null;
+            if (inputs.RowImages is { } images && misclassified.Count > 0)
+            {
+                grid = ChartNames.Misclassified(task.Task, result.Tasks.Count > 1);
+                drawn[grid] = ThumbnailGrid.Draw(misclassified, images);
+                charts.Add(grid);
+            }
+
             tasks.Add(new TaskReport(
                 task.Task,
                 task.Challenger.RowCount,
@@ -39,7 +49,7 @@ public static class ReportBuilder
                 predictions.LabelNames,
                 task.Challenger.ConfusionMatrix,
                 MostConfused(task, predictions.LabelNames, inputs.ConfusedPairs),
-                Misclassified(rows, inputs)));
+                misclassified) { MisclassifiedGrid = grid });
             charts.Add(ChartNames.ConfusionMatrix(task.Task, result.Tasks.Count > 1));
             charts.Add(ChartNames.PerClassF1(task.Task, result.Tasks.Count > 1));
         }
@@ -62,7 +72,7 @@ public static class ReportBuilder
             inputs.TrainingFactsMarkdown,
             inputs.Lineage,
             inputs.LossCurve,
-            charts);
+            charts) { Drawn = drawn };
     }
 
     /// <summary>Cuts <paramref name="text"/> to <paramref name="length"/> characters (an ellipsis marks the cut) on one line.</summary>

@@ -20,7 +20,16 @@ public sealed record ReportDocument(
     string? TrainingFactsMarkdown,
     Lineage? Lineage,
     IReadOnlyList<LossPoint>? LossCurve,
-    IReadOnlyList<string> Charts);
+    IReadOnlyList<string> Charts)
+{
+    /// <summary>
+    /// PNG files drawn while the report was built (the misclassified-image grids), by their path
+    /// relative to the report folder; <see cref="ReportWriter"/> writes them beside the charts.
+    /// Not part of report.json: the paths are listed in <see cref="Charts"/>.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, byte[]> Drawn { get; init; } = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+}
 
 /// <summary>The bootstrap settings the intervals were computed with.</summary>
 public sealed record BootstrapSummary(int Resamples, long Seed, double Confidence);
@@ -35,7 +44,11 @@ public sealed record TaskReport(
     IReadOnlyList<string> Labels,
     IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix,
     IReadOnlyList<ConfusedPair> MostConfused,
-    IReadOnlyList<MisclassifiedRow> Misclassified);
+    IReadOnlyList<MisclassifiedRow> Misclassified)
+{
+    /// <summary>For image data: the grid of misclassified thumbnails (path relative to the report folder); null for text.</summary>
+    public string? MisclassifiedGrid { get; init; }
+}
 
 /// <summary>One label's challenger metrics and its F1 change against the champion (null without one).</summary>
 public sealed record ClassDelta(string Label, double Precision, double Recall, double F1, int Support, double? ChampionF1, double? F1Delta);

@@ -30,6 +30,12 @@ public sealed record ReportInputs
     /// <summary>The text of each test row by row id, for the sample of misclassified rows; without it the sample lists ids only.</summary>
     public IReadOnlyDictionary<string, string>? RowTexts { get; init; }
 
+    /// <summary>
+    /// The pixels of each test image by row id, for the grid of misclassified thumbnails (image
+    /// data only; without it an image report lists the row ids alone).
+    /// </summary>
+    public IReadOnlyDictionary<string, ReportImage>? RowImages { get; init; }
+
     /// <summary>Masks personal data in a row's text before it enters the report (set when masking is on).</summary>
     public Func<string, string>? MaskPii { get; init; }
 
@@ -42,3 +48,9 @@ public sealed record ReportInputs
     /// <summary>Row texts are cut to this many characters, with an ellipsis. Default 160; within [20, 10000].</summary>
     public int TextLength { get; init; } = 160;
 }
+
+/// <summary>An image as RGB bytes, row-major, 3 bytes per pixel.</summary>
+/// <param name="Rgb">Width × Height × 3 bytes.</param>
+/// <param name="Width">Pixels across.</param>
+/// <param name="Height">Pixels down.</param>
+public sealed record ReportImage(byte[] Rgb, int Width, int Height);

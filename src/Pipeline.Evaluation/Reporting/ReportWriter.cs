@@ -44,6 +44,11 @@ public static class ReportWriter
             written.Add(await WriteAtomicAsync(directory, ChartNames.PerClassF1(task.Task, multitask), Charts.PerClassF1(task, document.Champion is not null), cancellationToken).ConfigureAwait(false));
         }
 
+        foreach (var (path, png) in document.Drawn)
+        {
+            written.Add(await WriteAtomicAsync(directory, path, png, cancellationToken).ConfigureAwait(false));
+        }
+
         if (document.LossCurve is { Count: > 0 } curve)
         {
             written.Add(await WriteAtomicAsync(directory, ChartNames.Loss, Charts.Loss(curve), cancellationToken).ConfigureAwait(false));

@@ -19,7 +19,7 @@ internal static class Endpoints
     {
         app.MapPost(ServingRoutes.Predict, async (HttpContext context) =>
         {
-            var answer = await RunAsync(context, state, RequestReader.PredictInputs).ConfigureAwait(false);
+            var answer = await RunAsync(context, state, RequestReader.PredictInputs, allowUploads: true).ConfigureAwait(false);
             return Results.Json(new
             {
                 Model = new { answer.Model.Name, answer.Model.Version, answer.Model.Alias },
@@ -40,7 +40,7 @@ internal static class Endpoints
 
         app.MapPost(ServingRoutes.Invocations, async (HttpContext context) =>
         {
-            var answer = await RunAsync(context, state, RequestReader.InvocationInputs).ConfigureAwait(false);
+            var answer = await RunAsync(context, state, RequestReader.InvocationInputs, allowUploads: false).ConfigureAwait(false);
             context.Response.Headers["X-Model-Version"] = answer.Model.Version;
             // Single-label heads answer their label, multi-label heads the list of labels predicted.
             object Value(int head, HeadPrediction h) => answer.Heads[head].MultiLabel ? h.Labels : h.Label;
@@ -118,16 +118,32 @@ internal static class Endpoints
         });
     }
 
+    /// <summary>
+    /// Reads the request's inputs in the shape the loaded model takes (texts, or images as base64
+    /// or multipart uploads) and queues them for the batcher.
+    /// </summary>
     private static async Task<BatchAnswer> RunAsync(
-        HttpContext context, ServingState state, Func<JsonElement, ServingOptions, IReadOnlyList<string>> inputs)
+        HttpContext context, ServingState state, Func<JsonElement, ServingOptions, IReadOnlyList<string>> textInputs, bool allowUploads)
     {
-        IReadOnlyList<string> texts;
-        using (var document = await RequestReader.ReadJsonAsync(context.Request, state.Options, context.RequestAborted).ConfigureAwait(false))
+        var images = state.Holder.Current?.Modality == ModelModality.Image;
+        IReadOnlyList<string> inputs;
+        if (context.Request.HasFormContentType)
         {
-            texts = inputs(document.RootElement, state.Options);
+            if (!images || !allowUploads)
+            {
+                throw new RequestProblemException(415, "Uploads not accepted",
+                    images ? "Send images to this route as JSON: {\"inputs\": [\"<base64>\", ...]}." : "This model classifies texts: send JSON such as {\"inputs\": [\"text\", ...]}.");
+            }
+
+            inputs = await RequestReader.ReadUploadsAsync(context.Request, state.Options, context.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            using var document = await RequestReader.ReadJsonAsync(context.Request, state.Options, context.RequestAborted).ConfigureAwait(false);
+            inputs = images ? RequestReader.PredictImages(document.RootElement, state.Options) : textInputs(document.RootElement, state.Options);
         }
 
-        return await state.Batcher.PredictAsync(texts).ConfigureAwait(false);
+        return await state.Batcher.PredictAsync(inputs).ConfigureAwait(false);
     }
 
     private static Dictionary<string, float> Scores(ModelHead head, HeadPrediction prediction)

@@ -115,9 +115,12 @@ internal sealed partial class ModelManager : IDisposable
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>An 8×8 grey PNG, base64: the smoke input of an image model.</summary>
+    private const string SmokeImage = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAD0lEQVR4nGNowAEYhpYEAILzYAGc7g8kAAAAAElFTkSuQmCC";
+
     private void Smoke(IServingModel candidate)
     {
-        var predictions = candidate.Predict([_options.SmokeText]);
+        var predictions = candidate.Predict([candidate.Modality == ModelModality.Image ? SmokeImage : _options.SmokeText]);
         if (predictions.Count != 1 || predictions[0].Heads.Count != candidate.Heads.Count)
         {
             throw new ServingException(
@@ -151,6 +154,8 @@ internal sealed partial class ModelManager : IDisposable
         public ModelDescriptor Descriptor { get; } = descriptor;
 
         public IReadOnlyList<ModelHead> Heads => inner.Heads;
+
+        public ModelModality Modality => inner.Modality;
 
         public IReadOnlyList<ModelPrediction> Predict(IReadOnlyList<string> texts) => inner.Predict(texts);
 

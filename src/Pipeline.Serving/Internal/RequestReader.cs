@@ -77,6 +77,71 @@ internal static class RequestReader
         return Check(Strings(inputs, "inputs"), options);
     }
 
+    /// <summary>
+    /// <c>{"images": ["base64", ...]}</c> (or <c>"inputs"</c>) for an image model: each entry an
+    /// encoded image file in base64, optionally as a <c>data:image/...;base64,</c> URL.
+    /// </summary>
+    public static IReadOnlyList<string> PredictImages(JsonElement root, ServingOptions options)
+    {
+        if (root.ValueKind != JsonValueKind.Object
+            || !(root.TryGetProperty("images", out var images) || root.TryGetProperty("inputs", out images) || root.TryGetProperty("instances", out images)))
+        {
+            throw new RequestProblemException(400, "Missing images",
+                "This model classifies images: send {\"images\": [\"<base64 PNG or JPEG>\", ...]} or a multipart/form-data upload with one file per image.");
+        }
+
+        var list = Strings(images, "images");
+        for (var i = 0; i < list.Count; i++)
+        {
+            list[i] = Base64Image(list[i], i);
+        }
+
+        return CheckCount(list, options);
+    }
+
+    /// <summary>The files of a <c>multipart/form-data</c> request, each encoded as base64 for an image model.</summary>
+    public static async Task<IReadOnlyList<string>> ReadUploadsAsync(HttpRequest request, ServingOptions options, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > options.MaxRequestBodyBytes)
+        {
+            throw TooLarge(options);
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new RequestProblemException(400, "Malformed upload", $"The multipart body could not be read: {e.Message}");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(options);
+        }
+
+        var images = new List<string>(form.Files.Count);
+        foreach (var file in form.Files)
+        {
+            if (file.Length == 0)
+            {
+                throw new RequestProblemException(400, "Empty upload", $"The uploaded file '{file.FileName}' (field '{file.Name}') is empty.");
+            }
+
+            using var buffer = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            images.Add(Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length));
+        }
+
+        if (images.Count == 0)
+        {
+            throw new RequestProblemException(400, "No images", "The multipart upload has no file parts: attach one file per image (e.g. curl -F image=@shoe.png).");
+        }
+
+        return CheckCount(images, options);
+    }
+
     /// <summary>The MLflow scoring protocol's input shapes, as <c>mlflow models serve</c> accepts them for a text column.</summary>
     public static IReadOnlyList<string> InvocationInputs(JsonElement root, ServingOptions options)
     {
@@ -162,20 +227,40 @@ internal static class RequestReader
         return [.. array.EnumerateArray().Select(e => e.GetString()!)];
     }
 
-    private static List<string> Check(List<string> texts, ServingOptions options)
+    /// <summary>The base64 of one image, a <c>data:</c> URL prefix removed; a 400 when it is not base64.</summary>
+    private static string Base64Image(string value, int index)
     {
-        if (texts.Count == 0)
+        var comma = value.StartsWith("data:", StringComparison.Ordinal) ? value.IndexOf(',', StringComparison.Ordinal) : -1;
+        var payload = comma >= 0 ? value[(comma + 1)..] : value;
+        var buffer = new byte[(payload.Length * 3 / 4) + 3];
+        if (payload.Length == 0 || !Convert.TryFromBase64String(payload, buffer, out _))
         {
-            throw new RequestProblemException(400, "No inputs", "Send at least one text.");
+            throw new RequestProblemException(400, "Invalid image", $"Image {index} is not base64: send the image file's bytes base64-encoded (a data:image/png;base64,... URL works too).");
         }
 
-        if (texts.Count > options.MaxInputsPerRequest)
+        return payload;
+    }
+
+    private static List<string> CheckCount(List<string> inputs, ServingOptions options)
+    {
+        if (inputs.Count == 0)
+        {
+            throw new RequestProblemException(400, "No inputs", "Send at least one input.");
+        }
+
+        if (inputs.Count > options.MaxInputsPerRequest)
         {
             throw new RequestProblemException(413, "Too many inputs",
-                $"The request has {texts.Count} inputs; the limit max_inputs_per_request is {options.MaxInputsPerRequest}. Split it into smaller requests.",
+                $"The request has {inputs.Count} inputs; the limit max_inputs_per_request is {options.MaxInputsPerRequest}. Split it into smaller requests.",
                 "max_inputs_per_request", options.MaxInputsPerRequest);
         }
 
+        return inputs;
+    }
+
+    private static List<string> Check(List<string> texts, ServingOptions options)
+    {
+        CheckCount(texts, options);
         var longest = texts.Select((t, i) => (t.Length, i)).Max();
         if (longest.Length > options.MaxTextLength)
         {

@@ -5,22 +5,29 @@ namespace Pipeline.Serving.Internal;
 /// <summary>
 /// A WordPiece tokenizer over a model folder's <c>vocab.txt</c> that turns a batch of texts into
 /// row-major int64 <c>input_ids</c>, <c>attention_mask</c> and <c>token_type_ids</c>, padded to the
-/// longest text in the batch. Safe to call from several threads (the tokenizer itself is not).
+/// longest text in the batch. A text longer than the limit loses its end, or with
+/// <c>truncateHead</c> its start, as the data stages' tokenizer cuts it for training.
+/// Safe to call from several threads (the tokenizer itself is not).
 /// </summary>
 internal sealed class WordPieceEncoder
 {
+    /// <summary>The longest text tokenized before truncation when the start is cut (the data stages' limit too).</summary>
+    private const int MaxInputTokens = 16384;
+
     private readonly BertTokenizer _tokenizer;
     private readonly Lock _lock = new();
     private readonly int _maxTokens;
+    private readonly bool _truncateHead;
 
-    private WordPieceEncoder(BertTokenizer tokenizer, int maxTokens)
+    private WordPieceEncoder(BertTokenizer tokenizer, int maxTokens, bool truncateHead)
     {
         _tokenizer = tokenizer;
         _maxTokens = maxTokens;
+        _truncateHead = truncateHead;
     }
 
     /// <summary>Loads <paramref name="vocabPath"/>; throws <see cref="ServingException"/> when it is missing.</summary>
-    public static WordPieceEncoder Load(string vocabPath, bool lowercase, int maxTokens)
+    public static WordPieceEncoder Load(string vocabPath, bool lowercase, int maxTokens, bool truncateHead = false)
     {
         if (!File.Exists(vocabPath))
         {
@@ -33,7 +40,7 @@ internal sealed class WordPieceEncoder
         var tokenizer = new BertTokenizer();
         using var reader = new StringReader(text);
         tokenizer.LoadVocabulary(reader, lowercase);
-        return new WordPieceEncoder(tokenizer, maxTokens);
+        return new WordPieceEncoder(tokenizer, maxTokens, truncateHead);
     }
 
     /// <summary>Token ids, mask and token types [texts, width], row-major; width is the longest encoding.</summary>
@@ -44,8 +51,7 @@ internal sealed class WordPieceEncoder
         {
             for (var i = 0; i < texts.Count; i++)
             {
-                var (ids, _, types) = _tokenizer.Encode(texts[i], _maxTokens);
-                encoded[i] = (ids.ToArray(), types.ToArray());
+                encoded[i] = _truncateHead ? EncodeKeepingEnd(texts[i]) : EncodeKeepingStart(texts[i]);
             }
         }
 
@@ -62,5 +68,27 @@ internal sealed class WordPieceEncoder
         }
 
         return (allIds, allMask, allTypes, width);
+    }
+
+    private (long[] Ids, long[] Types) EncodeKeepingStart(string text)
+    {
+        var (ids, _, types) = _tokenizer.Encode(text, _maxTokens);
+        return (ids.ToArray(), types.ToArray());
+    }
+
+    /// <summary>[CLS], the last <c>maxTokens - 2</c> word pieces, [SEP].</summary>
+    private (long[] Ids, long[] Types) EncodeKeepingEnd(string text)
+    {
+        var all = _tokenizer.Encode(text, MaxInputTokens).InputIds.Span;
+        if (all.Length <= _maxTokens)
+        {
+            return (all.ToArray(), new long[all.Length]);
+        }
+
+        var ids = new long[_maxTokens];
+        ids[0] = all[0];
+        ids[^1] = all[^1];
+        all[1..^1][^(_maxTokens - 2)..].CopyTo(ids.AsSpan(1));
+        return (ids, new long[_maxTokens]);
     }
 }

@@ -14,11 +14,26 @@ public interface IServingModel : IDisposable
     /// <summary>The output heads in a fixed order (one for single-task models), with their label names.</summary>
     IReadOnlyList<ModelHead> Heads { get; }
 
+    /// <summary>What the model reads: texts or images.</summary>
+    ModelModality Modality { get; }
+
     /// <summary>
     /// Classifies <paramref name="texts"/>; the result has one entry per input, in input order,
-    /// each with one <see cref="HeadPrediction"/> per head in <see cref="Heads"/> order.
+    /// each with one <see cref="HeadPrediction"/> per head in <see cref="Heads"/> order. For an
+    /// image model (<see cref="Modality"/>) each input is an encoded image file (PNG, JPEG, …) in
+    /// base64, as the request carried it or as the service encoded an upload.
     /// </summary>
     IReadOnlyList<ModelPrediction> Predict(IReadOnlyList<string> texts);
+}
+
+/// <summary>What a model classifies.</summary>
+public enum ModelModality
+{
+    /// <summary>Texts.</summary>
+    Text,
+
+    /// <summary>Images, sent as base64 image files or multipart uploads.</summary>
+    Image,
 }
 
 /// <summary>One output head of a model.</summary>

@@ -13,7 +13,9 @@ namespace Pipeline.Serving.Models;
 /// head, else <c>logits_NAME</c>); a head may add <c>"kind": "multi_label"</c> (sigmoid per label) and
 /// <c>"thresholds": [0.5, ...]</c> (default 0.5 each). <c>model.json</c>:
 /// <c>{"name": "...", "version": "3", "commit": "abc123", "metrics": {"macro_f1": 0.91},
-/// "max_sequence_length": 128, "lowercase": true}</c>; every key is optional.
+/// "max_sequence_length": 128, "lowercase": true, "truncation": "tail"}</c>; every key is optional.
+/// The Train stage writes the tokenizer keys from Format's settings, so serving tokenises exactly
+/// as training did (<c>truncation</c>: <c>tail</c> drops the end of a long text, <c>head</c> its start).
 /// </remarks>
 public sealed record ModelManifest(
     string? Name,
@@ -23,6 +25,9 @@ public sealed record ModelManifest(
     int? MaxSequenceLength,
     bool? Lowercase)
 {
+    /// <summary>True when a text longer than <see cref="MaxSequenceLength"/> keeps its end (<c>"truncation": "head"</c>); false keeps its start.</summary>
+    public bool TruncateHead { get; init; }
+
     /// <summary>File name of the optional metadata file.</summary>
     public const string MetadataFile = "model.json";
 
@@ -60,7 +65,15 @@ public sealed record ModelManifest(
                 String(root, "commit"),
                 metrics,
                 root.TryGetProperty("max_sequence_length", out var len) ? len.GetInt32() : null,
-                root.TryGetProperty("lowercase", out var lower) ? lower.GetBoolean() : null);
+                root.TryGetProperty("lowercase", out var lower) ? lower.GetBoolean() : null)
+            {
+                TruncateHead = String(root, "truncation") switch
+                {
+                    null or "tail" => false,
+                    "head" => true,
+                    var other => throw new FormatException($"truncation is '{other}'; use tail or head."),
+                },
+            };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

@@ -33,6 +33,8 @@ public sealed class OnnxServingModel : IServingModel
 
     public IReadOnlyList<ModelHead> Heads { get; }
 
+    public ModelModality Modality => ModelModality.Text;
+
     /// <summary>Loads a model folder; throws <see cref="ServingException"/> saying which file or graph input/output is wrong.</summary>
     public static OnnxServingModel Load(string folder, ModelDescriptor descriptor, OnnxModelOptions options)
     {
@@ -42,7 +44,7 @@ public sealed class OnnxServingModel : IServingModel
         var manifest = ModelManifest.Read(folder);
         var heads = ModelManifest.ReadHeads(folder);
         var encoder = WordPieceEncoder.Load(
-            Path.Combine(folder, OnnxModelLoader.VocabularyFile), manifest.Lowercase ?? options.Lowercase, manifest.MaxSequenceLength ?? options.MaxSequenceLength);
+            Path.Combine(folder, OnnxModelLoader.VocabularyFile), manifest.Lowercase ?? options.Lowercase, manifest.MaxSequenceLength ?? options.MaxSequenceLength, manifest.TruncateHead);
         var modelPath = Path.Combine(folder, OnnxModelLoader.ModelFile);
 
         // ONNX Runtime's warnings (e.g. unused initializers) go straight to stderr, bypassing ILogger.

@@ -32,6 +32,8 @@ public sealed class TorchSharpServingModel : IServingModel
 
     public IReadOnlyList<ModelHead> Heads { get; }
 
+    public ModelModality Modality => ModelModality.Text;
+
     /// <summary>Loads a classifier folder onto the device <paramref name="options"/> asks for; throws <see cref="ServingException"/> saying what is wrong.</summary>
     public static TorchSharpServingModel Load(string folder, ModelDescriptor descriptor, TorchSharpModelOptions options)
     {
@@ -41,7 +43,7 @@ public sealed class TorchSharpServingModel : IServingModel
         options.Validate();
         var manifest = ModelManifest.Read(folder);
         var encoder = WordPieceEncoder.Load(
-            Path.Combine(folder, HuggingFaceFolder.VocabFile), manifest.Lowercase ?? options.Lowercase, manifest.MaxSequenceLength ?? options.MaxSequenceLength);
+            Path.Combine(folder, HuggingFaceFolder.VocabFile), manifest.Lowercase ?? options.Lowercase, manifest.MaxSequenceLength ?? options.MaxSequenceLength, manifest.TruncateHead);
         Device device;
         TextClassifier model;
         try

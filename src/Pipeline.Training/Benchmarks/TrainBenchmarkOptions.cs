@@ -23,19 +23,41 @@ public sealed record TrainBenchmarkOptions
     /// <summary>Untimed steps first. Default 2.</summary>
     public int WarmupSteps { get; init; } = 2;
 
-    /// <summary>Side of the square fp32 matmul that probes peak FLOP/s. Default 1024.</summary>
-    public int MatmulSize { get; init; } = 1024;
+    /// <summary>
+    /// Sides of the square fp32 matmuls that probe peak FLOP/s; the peak is the best of them.
+    /// Default 1024, 2048 and 4096: 1024³ under-reads a machine whose kernels need larger tiles.
+    /// </summary>
+    public IReadOnlyList<int> MatmulSizes { get; init; } = [1024, 2048, 4096];
+
+    /// <summary>Timed matmuls per size, after one untimed warm-up; the best counts. Default 5; at least 1.</summary>
+    public int MatmulRepetitions { get; init; } = 5;
 
     /// <summary>LoRA rank on query and value. Default 8.</summary>
     public int LoraRank { get; init; } = 8;
 }
 
-/// <summary>One technique's measured step.</summary>
-public sealed record StepMeasurement(string Technique, double SecondsPerStep, double ExamplesPerSecond, double TokensPerSecond, double AchievedGflops, double Utilisation);
+/// <summary>One technique's measured step (the median of its timed steps), with its phases' medians.</summary>
+public sealed record StepMeasurement(string Technique, double SecondsPerStep, double ExamplesPerSecond, double TokensPerSecond, double AchievedGflops, double Utilisation)
+{
+    /// <summary>Forward pass and loss.</summary>
+    public double ForwardSeconds { get; init; }
+
+    /// <summary><c>zero_grad</c> and the backward pass.</summary>
+    public double BackwardSeconds { get; init; }
+
+    /// <summary>The AdamW update.</summary>
+    public double OptimizerSeconds { get; init; }
+}
+
+/// <summary>One matmul probe: the best of its timed repetitions.</summary>
+public sealed record MatmulMeasurement(int Size, double BestSeconds, double Gflops);
 
 /// <summary>The benchmark's figures: matmul peak, full and LoRA steps, and LoRA's step time relative to full.</summary>
 public sealed record TrainBenchmarkResult(double MatmulPeakGflops, StepMeasurement Full, StepMeasurement Lora)
 {
+    /// <summary>Each probed matmul size; <see cref="MatmulPeakGflops"/> is the best of them.</summary>
+    public IReadOnlyList<MatmulMeasurement> Matmul { get; init; } = [];
+
     /// <summary>LoRA step time ÷ full step time (target ≤ 0.6).</summary>
     public double LoraToFullStepRatio => Lora.SecondsPerStep / Full.SecondsPerStep;
 }

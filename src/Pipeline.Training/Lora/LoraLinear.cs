@@ -15,6 +15,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     private readonly Linear _loraA;
     private readonly Linear _loraB;
     private readonly Dropout _dropout;
+    private readonly double _dropoutRate;
 
     /// <param name="baseLayer">The layer to adapt; owned from now on and frozen.</param>
     /// <param name="options">Rank, alpha and dropout.</param>
@@ -30,6 +31,7 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         _loraA = nn.Linear(inFeatures, options.Rank, hasBias: false, device: device);
         _loraB = nn.Linear(options.Rank, outFeatures, hasBias: false, device: device);
         _dropout = nn.Dropout(options.Dropout);
+        _dropoutRate = options.Dropout;
         using (no_grad())
         {
             nn.init.kaiming_uniform_(_loraA.weight!, a: Math.Sqrt(5));
@@ -58,12 +60,20 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     /// <summary>B [out, rank].</summary>
     public Parameter LoraB => _loraB.weight!;
 
+    /// <summary>
+    /// x Wᵀ + b, plus the update at rank r: A's [.., r] output goes through B inside one
+    /// <c>addmm</c> that scales it and adds it to the frozen output, so no A·B is formed and no
+    /// extra [.., out]-sized tensor is scaled or added (forward or backward).
+    /// </summary>
     public override Tensor forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         using var scope = NewDisposeScope();
         var frozen = nn.functional.linear(input, _base.weight!, _base.bias);
-        var update = _loraB.forward(_loraA.forward(_dropout.forward(input))) * Scaling;
-        return (frozen + update).MoveToOuterDisposeScope();
+        var down = _loraA.forward(_dropoutRate > 0 ? _dropout.forward(input) : input);
+        var outFeatures = frozen.shape[^1];
+        var sum = frozen.reshape(-1, outFeatures).addmm(down.reshape(-1, down.shape[^1]), LoraB.t(), beta: 1, alpha: (float)Scaling);
+        return sum.view(frozen.shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>A plain linear layer with W + scaling · B·A and the base bias, on the same device.</summary>

@@ -127,7 +127,7 @@ public sealed partial class Trainer
                     history.Add(new("step", epoch, state.Step, lossValue, rate, null, null, null));
                     var stepsHere = state.Step - (resumedFrom ?? 0);
                     var eta = TimeSpan.FromSeconds(counters.Seconds / Math.Max(1, stepsHere) * (totalSteps - state.Step));
-                    _logger.LogInformation("epoch {Epoch}/{Epochs} step {Step}/{Total} loss {Loss:F4} lr {Rate:E2} {Rate2:F1} examples/s ETA {Eta:hh\\:mm\\:ss}",
+                    _logger.LogInformation(TrainLogEvents.Step, "epoch {Epoch}/{Epochs} step {Step}/{Total} loss {Loss:F4} lr {Rate:E2} {Rate2:F1} examples/s ETA {Eta:hh\\:mm\\:ss}",
                         epoch + 1, _options.Epochs, state.Step, totalSteps, lossValue, rate, counters.ExamplesPerSecond, eta);
                 }
 

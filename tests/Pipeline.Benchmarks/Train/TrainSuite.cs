@@ -15,12 +15,18 @@ internal static class TrainSuite
         Console.WriteLine($"MiniLM-shaped encoder: {options.Layers} layers, hidden {options.Hidden}, {options.Heads} heads, FFN {options.Intermediate}, batch {options.Batch}, length {options.Length}; {options.Steps} timed steps after {options.WarmupSteps} warm-up; {Environment.ProcessorCount} cores");
         var result = TrainBenchmark.Run(options);
         Console.WriteLine();
-        Console.WriteLine($"matmul fp32 peak ({options.MatmulSize}x{options.MatmulSize}): {result.MatmulPeakGflops:F1} GFLOP/s");
-        Console.WriteLine("| technique | s/step | examples/s | tokens/s | GFLOP/s | utilisation |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var probe in result.Matmul)
+        {
+            Console.WriteLine($"matmul fp32 {probe.Size}x{probe.Size}x{probe.Size}: best of {options.MatmulRepetitions} after a warm-up {probe.BestSeconds * 1000:F1} ms, {probe.Gflops:F1} GFLOP/s");
+        }
+
+        Console.WriteLine($"matmul fp32 peak (best of the sizes): {result.MatmulPeakGflops:F1} GFLOP/s");
+        Console.WriteLine("Full and LoRA steps alternate; each figure is the median of the timed steps.");
+        Console.WriteLine("| technique | s/step | forward s | backward s | optimizer s | examples/s | tokens/s | GFLOP/s | utilisation |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var step in new[] { result.Full, result.Lora })
         {
-            Console.WriteLine($"| {step.Technique} | {step.SecondsPerStep:F2} | {step.ExamplesPerSecond:F1} | {step.TokensPerSecond:F0} | {step.AchievedGflops:F1} | {step.Utilisation:P0} |");
+            Console.WriteLine($"| {step.Technique} | {step.SecondsPerStep:F3} | {step.ForwardSeconds:F3} | {step.BackwardSeconds:F3} | {step.OptimizerSeconds:F3} | {step.ExamplesPerSecond:F1} | {step.TokensPerSecond:F0} | {step.AchievedGflops:F1} | {step.Utilisation:P0} |");
         }
 
         Console.WriteLine();

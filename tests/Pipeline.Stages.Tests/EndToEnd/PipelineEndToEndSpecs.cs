@@ -140,5 +140,11 @@ public sealed class PipelineEndToEndSpecs(ITestOutputHelper output) : IDisposabl
         {
             Assert.True(File.Exists(Path.Combine(downloaded, file)), $"{file} is missing from the logged model");
         }
+
+        // The service tokenises as Format did: the tiny project's max_length, not the service default of 128.
+        var manifest = Pipeline.Serving.Models.ModelManifest.Read(downloaded);
+        Assert.Equal(24, manifest.MaxSequenceLength);
+        Assert.True(manifest.Lowercase);
+        Assert.False(manifest.TruncateHead);
     }
 }
