@@ -22,7 +22,8 @@ public sealed class ImageNormalization : IDisposable
         ArgumentNullException.ThrowIfNull(preprocessing);
         preprocessing.Validate("preprocessing");
         Preprocessing = preprocessing;
-        _meanImage = meanImage?.to_type(ScalarType.Float32);
+        // Owned for this object's lifetime: out of any dispose scope the caller may be in.
+        _meanImage = meanImage?.to_type(ScalarType.Float32).DetachFromDisposeScope();
         _mean = preprocessing.Mean;
         _std = preprocessing.Std;
     }
@@ -131,7 +132,8 @@ public sealed class ImageNormalization : IDisposable
                 mean = nn.functional.interpolate(mean, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
             }
 
-            var kept = mean.detach().MoveToOuterDisposeScope();
+            // Kept until Dispose: detached from every dispose scope, the caller's included.
+            var kept = mean.detach().DetachFromDisposeScope();
             _resized[key] = kept;
             return kept;
         }
