@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pipeline.Benchmarks.Data;
+using Pipeline.Benchmarks.Image;
 using Pipeline.Benchmarks.Serve;
 using Pipeline.Benchmarks.Train;
 
@@ -14,8 +15,14 @@ return (suite, Arg("--part")) switch
     ("data", null) => await DataSuite.RunAsync(work, rows),
     ("data", { } part) => await DataSuite.RunPartInProcessAsync(part, work, rows),
     ("train", _) => TrainSuite.Run(int.Parse(Arg("--steps") ?? "5", CultureInfo.InvariantCulture)),
+    ("image", _) => ImageSuite.Run(
+        work,
+        int.Parse(Arg("--steps") ?? "3", CultureInfo.InvariantCulture),
+        int.Parse(Arg("--train-images") ?? "5000", CultureInfo.InvariantCulture),
+        int.Parse(Arg("--image-size") ?? "64", CultureInfo.InvariantCulture),
+        int.Parse(Arg("--epochs") ?? "2", CultureInfo.InvariantCulture)),
     ("serve", _) => await ServeSuite.RunAsync(work, int.Parse(Arg("--requests") ?? "300", CultureInfo.InvariantCulture)),
-    _ => Fail($"unknown suite '{suite}'. Suites: data, train, serve"),
+    _ => Fail($"unknown suite '{suite}'. Suites: data, train, image, serve"),
 };
 
 string? Arg(string name)

@@ -46,6 +46,7 @@ public sealed class ImageFineTunerSpecs : IDisposable
         var correct = probabilities.Zip(request.Validation).Count(x => Array.IndexOf(x.First["label"], x.First["label"].Max()) == x.Second.Labels["label"][0]);
         Assert.True(correct >= request.Validation.Count * 0.8, $"{correct} of {request.Validation.Count} served predictions are right");
         AssertBackboneUnchanged(loaded, request.ModelBase, _ => true);
+        AssertBackboneUnchanged(loaded, request.OutputFolder, _ => true);
     }
 
     [Fact]

@@ -25,12 +25,20 @@ public sealed class ImagePreprocessingSpecs
 
         // Act
         var x = normalization.Normalize([pixels], 2, 2);
+        using (NewDisposeScope())
+        {
+            // A second batch of the same size reuses the resized mean image, which must outlive the first call's scope.
+            normalization.Normalize([pixels], 2, 2);
+        }
+
+        var again = normalization.Normalize([pixels], 2, 2);
 
         // Assert
         Assert.Equal([1L, 3, 2, 2], x.shape);
         Assert.Equal(30f - 1f, x[0, 0, 0, 0].item<float>(), 4);
         Assert.Equal(20f - 2f, x[0, 1, 1, 1].item<float>(), 4);
         Assert.Equal((10f - 3f) / 2f, x[0, 2, 0, 1].item<float>(), 4);
+        Assert.True(again.eq(x).all().item<bool>());
     }
 
     [Fact]

@@ -89,6 +89,11 @@ public sealed class ResNetImportSpecs(ITestOutputHelper output) : IDisposable
         // Assert
         Assert.True(loaded.forward(input).allclose(source.forward(input)));
         Assert.Equal(config.Layers, loaded.Config.Layers);
+        Assert.True(ResNetFolder.IsResNetFolder(folder));
+        var textFolder = Path.Combine(_cache, "text");
+        Directory.CreateDirectory(textFolder);
+        File.WriteAllText(Path.Combine(textFolder, ResNetConfig.FileName), "{\"hidden_size\": 8, \"num_hidden_layers\": 1}");
+        Assert.False(ResNetFolder.IsResNetFolder(textFolder));
     }
 
     [Fact]

@@ -12,7 +12,8 @@ public sealed class ImageNormalization : IDisposable
     private readonly Tensor? _meanImage;
     private readonly float[] _mean;
     private readonly float[] _std;
-    private (long H, long W, Device Device, Tensor Mean)? _resized;
+    private readonly Dictionary<(long H, long W, string Device), Tensor> _resized = [];
+    private readonly Lock _resizedLock = new();
 
     /// <param name="preprocessing">What the network wants.</param>
     /// <param name="meanImage">The mean image [3, H, W] (network channel order, after scaling) when <paramref name="preprocessing"/> names one; owned from now on.</param>
@@ -21,7 +22,8 @@ public sealed class ImageNormalization : IDisposable
         ArgumentNullException.ThrowIfNull(preprocessing);
         preprocessing.Validate("preprocessing");
         Preprocessing = preprocessing;
-        _meanImage = meanImage?.to_type(ScalarType.Float32);
+        // Owned for this object's lifetime: out of any dispose scope the caller may be in.
+        _meanImage = meanImage?.to_type(ScalarType.Float32).DetachFromDisposeScope();
         _mean = preprocessing.Mean;
         _std = preprocessing.Std;
     }
@@ -101,27 +103,39 @@ public sealed class ImageNormalization : IDisposable
     public void Dispose()
     {
         _meanImage?.Dispose();
-        _resized?.Mean.Dispose();
-        _resized = null;
+        lock (_resizedLock)
+        {
+            foreach (var mean in _resized.Values)
+            {
+                mean.Dispose();
+            }
+
+            _resized.Clear();
+        }
     }
 
+    /// <summary>The mean image at <paramref name="height"/>×<paramref name="width"/> on <paramref name="device"/>, resized once per size and kept (safe for concurrent callers, e.g. serving).</summary>
     private Tensor MeanImageFor(long height, long width, Device device)
     {
-        if (_resized is { } cached && cached.H == height && cached.W == width && cached.Device == device)
+        var key = (height, width, device.ToString());
+        lock (_resizedLock)
         {
-            return cached.Mean;
-        }
+            if (_resized.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
 
-        _resized?.Mean.Dispose();
-        using var scope = NewDisposeScope();
-        var mean = _meanImage!.to(device).unsqueeze(0);
-        if (mean.shape[2] != height || mean.shape[3] != width)
-        {
-            mean = nn.functional.interpolate(mean, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
-        }
+            using var scope = NewDisposeScope();
+            var mean = _meanImage!.to(device).unsqueeze(0);
+            if (mean.shape[2] != height || mean.shape[3] != width)
+            {
+                mean = nn.functional.interpolate(mean, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+            }
 
-        var kept = mean.detach().MoveToOuterDisposeScope();
-        _resized = (height, width, device, kept);
-        return kept;
+            // Kept until Dispose: detached from every dispose scope, the caller's included.
+            var kept = mean.detach().DetachFromDisposeScope();
+            _resized[key] = kept;
+            return kept;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Pipeline.IO;
 using Pipeline.Training.Loading;
 using Pipeline.Training.Models;
@@ -18,16 +19,37 @@ public static class ResNetFolder
 
     private const string Advice = "Check that config.json's \"layers\" and \"base_width\" match the weights and that the file holds torchvision ResNet (BasicBlock) names such as layer1.0.conv1.weight.";
 
-    /// <summary>Whether <paramref name="folder"/> holds an image (ResNet) model rather than a text one.</summary>
+    /// <summary>
+    /// Whether <paramref name="folder"/> holds an image (ResNet) model rather than a text one: its
+    /// config.json says <c>"architecture": "resnet"</c> or lists <c>"layers"</c>.
+    /// </summary>
     public static bool IsResNetFolder(string folder)
     {
         var path = Path.Combine(folder, ResNetConfig.FileName);
-        return File.Exists(path) && File.ReadAllText(path).Contains("\"resnet\"", StringComparison.OrdinalIgnoreCase);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(path));
+            var root = json.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && ((root.TryGetProperty("architecture", out var architecture) && string.Equals(architecture.GetString(), "resnet", StringComparison.OrdinalIgnoreCase))
+                    || root.TryGetProperty("layers", out _));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
-    /// Loads the backbone of <paramref name="folder"/>. A torchvision checkpoint's <c>fc.*</c> is
-    /// skipped (the classifier brings its own head); BatchNorm's <c>num_batches_tracked</c> may be absent.
+    /// Loads the backbone of <paramref name="folder"/>: a torchvision checkpoint (its <c>fc.*</c>
+    /// is skipped: the classifier brings its own head) or a classifier written by
+    /// <see cref="ImageClassifier.Save"/> (its <c>backbone.*</c>, without the heads), so a
+    /// fine-tuned network can be the base of another task. BatchNorm's <c>num_batches_tracked</c> may be absent.
     /// </summary>
     /// <exception cref="ModelLoadException">No folder, config or weights; or missing, unexpected or mis-shaped tensors, all listed.</exception>
     public static ResNet Load(string folder, Device? device = null)
@@ -50,9 +72,7 @@ public static class ResNetFolder
             var tensors = Safetensors.LoadStateDict(weights);
             try
             {
-                var backbone = tensors
-                    .Where(kv => !kv.Key.StartsWith("fc.", StringComparison.Ordinal))
-                    .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+                var backbone = BackboneTensors(tensors);
                 StateDictLoader.Copy(model, backbone, weights, Advice, name => name.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
             }
             finally
@@ -75,6 +95,16 @@ public static class ResNetFolder
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The backbone's tensors of a torchvision checkpoint (without <c>fc.*</c>) or of a classifier (<c>backbone.*</c>, prefix removed).</summary>
+    internal static Dictionary<string, Tensor> BackboneTensors(IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        const string Prefix = "backbone.";
+        var isClassifier = tensors.Keys.Any(k => k.StartsWith(Prefix, StringComparison.Ordinal));
+        return isClassifier
+            ? tensors.Where(kv => kv.Key.StartsWith(Prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[Prefix.Length..], kv => kv.Value, StringComparer.Ordinal)
+            : tensors.Where(kv => !kv.Key.StartsWith("fc.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 
     /// <summary>Writes <paramref name="model"/>'s weights and config to <paramref name="folder"/> (atomically, file by file).</summary>
