@@ -40,8 +40,9 @@ internal static class ImageCleaner
                     continue;
                 }
 
-                var rowId = RowKeys.RowId(record.Id ?? ("content:" + ImageHashes.Content(image!).ToString(CultureInfo.InvariantCulture)), "");
-                rows.AddCandidate(rowId, labelKey!, ImageHashes.Content(image!), ImageHashes.Difference(image!), ImageHashes.Thumbnail(image!), record.Source, record.Line);
+                var content = ImageHashes.Content(image!);
+                var rowId = RowKeys.RowId(record.Id ?? ("content:" + content.ToString(CultureInfo.InvariantCulture)), "");
+                rows.AddCandidate(rowId, labelKey!, content, ImageHashes.Difference(image!), ImageHashes.Thumbnail(image!), record.Source, record.Line);
             }
 
             rows.ResolveExact(options.Conflicts);
