@@ -78,7 +78,13 @@ internal static class ImageCleaner
 
         try
         {
-            image = ImageDecoder.DecodeFile(Path.GetFullPath(record.Image, ingestDirectory));
+            var bytes = File.ReadAllBytes(Path.GetFullPath(record.Image, ingestDirectory));
+            if (record.ImageHash is { } hash && !string.Equals(hash, ImageHashes.Encoded(bytes), StringComparison.Ordinal))
+            {
+                return Removed(record, "image", RejectReasons.UnreadableFile, "The image file changed since Ingest read it. Rerun Ingest.");
+            }
+
+            image = ImageDecoder.Decode(bytes);
             return null;
         }
         catch (ImageDecodeException ex)

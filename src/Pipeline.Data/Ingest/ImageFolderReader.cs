@@ -83,6 +83,6 @@ internal static class ImageFolderReader
             return;
         }
 
-        sink.Accept(new DataRecord(id, "", [label], display, 1) { Image = Path.GetFullPath(path) });
+        sink.Accept(new DataRecord(id, "", [label], display, 1) { Image = Path.GetFullPath(path), ImageHash = ImageHashes.Encoded(bytes) });
     }
 }
