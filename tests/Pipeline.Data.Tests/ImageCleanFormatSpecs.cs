@@ -123,6 +123,27 @@ public sealed class ImageCleanFormatSpecs : IDisposable
     }
 
     [Fact]
+    public async Task I_can_trust_clean_to_notice_an_image_that_changed_since_ingest_and_ingest_to_record_each_file_fingerprint()
+    {
+        // Arrange
+        var a = _repo.Write("data/images/cat/a.png", TestImages.Encode(TestImages.Blocks(1)));
+        _repo.Write("data/images/cat/b.png", TestImages.Encode(TestImages.Blocks(2)));
+        await _repo.IngestAsync(new SourceSpec { Path = "data/images", Format = SourceFormat.ImageFolder });
+        var hashes = Lines("ingest/records.jsonl").Select(r => r.GetProperty("image_hash").GetString()).ToList();
+        File.WriteAllBytes(a, TestImages.Encode(TestImages.Blocks(3)));
+
+        // Act
+        var summary = _repo.Clean();
+
+        // Assert
+        Assert.Equal(2, hashes.Distinct().Count());
+        Assert.Equal((1L, 1L), (summary.RowsOut, summary.RemovedByReason["unreadable_file"]));
+        var removed = Assert.Single(Lines("clean/removed.jsonl"));
+        Assert.Contains("changed since Ingest", removed.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(hashes[1], Assert.Single(Lines("clean/records.jsonl")).GetProperty("image_hash").GetString());
+    }
+
+    [Fact]
     public async Task I_can_read_back_from_the_image_shards_the_pixels_labels_and_sources_format_wrote()
     {
         // Arrange

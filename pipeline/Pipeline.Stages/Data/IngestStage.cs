@@ -19,6 +19,7 @@ internal sealed partial class IngestStage : IIncrementalStage
         var config = PipelineConfig.Load(settings.ResolvedConfigPath, overrides: settings.Overrides);
         List<StageInput> inputs = [StageInputs.Config("data", config.Data), StageInputs.Code(typeof(Ingestor).Assembly)];
         inputs.AddRange(config.Data.Sources.Select(source => StageInput.Files(source.Path)));
+        inputs.AddRange(config.Data.Sources.Select(IdxLabels).OfType<string>().Select(StageInput.Files));
         inputs.AddRange(settings.SourceDirectories.Select(StageInput.Files));
         inputs.Add(StageInput.Value("strict", settings.Strict ? "true" : "false"));
         return new StageDeclaration { Inputs = inputs, Outputs = ["ingest"] };
@@ -39,6 +40,20 @@ internal sealed partial class IngestStage : IIncrementalStage
             },
             cancellationToken).ConfigureAwait(false);
         Ingested(logger, summary.Files.Count, summary.RowsIn, summary.Accepted, summary.Rejected);
+    }
+
+    // An IDX images glob reads a labels file beside each match that the glob itself does not name.
+    private static string? IdxLabels(DataSourceOptions source)
+    {
+        if (source.Format != DataFormat.Idx && !source.Path.Contains("idx3", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var slash = source.Path.LastIndexOf('/');
+        return source.LabelsFile is { } name
+            ? (slash < 0 ? name : source.Path[..(slash + 1)] + name)
+            : source.Path.Replace("images-idx3", "labels-idx1", StringComparison.Ordinal);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Files} files: {RowsIn} records in, {Accepted} accepted, {Rejected} rejected (artifacts/ingest/rejects.jsonl).")]

@@ -40,8 +40,9 @@ internal static class ImageCleaner
                     continue;
                 }
 
-                var rowId = RowKeys.RowId(record.Id ?? ("content:" + ImageHashes.Content(image!).ToString(CultureInfo.InvariantCulture)), "");
-                rows.AddCandidate(rowId, labelKey!, ImageHashes.Content(image!), ImageHashes.Difference(image!), ImageHashes.Thumbnail(image!), record.Source, record.Line);
+                var content = ImageHashes.Content(image!);
+                var rowId = RowKeys.RowId(record.Id ?? ("content:" + content.ToString(CultureInfo.InvariantCulture)), "");
+                rows.AddCandidate(rowId, labelKey!, content, ImageHashes.Difference(image!), ImageHashes.Thumbnail(image!), record.Source, record.Line);
             }
 
             rows.ResolveExact(options.Conflicts);
@@ -77,7 +78,13 @@ internal static class ImageCleaner
 
         try
         {
-            image = ImageDecoder.DecodeFile(Path.GetFullPath(record.Image, ingestDirectory));
+            var bytes = File.ReadAllBytes(Path.GetFullPath(record.Image, ingestDirectory));
+            if (record.ImageHash is { } hash && !string.Equals(hash, ImageHashes.Encoded(bytes), StringComparison.Ordinal))
+            {
+                return Removed(record, "image", RejectReasons.UnreadableFile, "The image file changed since Ingest read it. Rerun Ingest.");
+            }
+
+            image = ImageDecoder.Decode(bytes);
             return null;
         }
         catch (ImageDecodeException ex)

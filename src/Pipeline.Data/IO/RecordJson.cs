@@ -22,9 +22,10 @@ public static class RecordJson
     private static readonly JsonEncodedText ExcerptName = JsonEncodedText.Encode("excerpt");
     private static readonly JsonEncodedText DuplicateOfName = JsonEncodedText.Encode("duplicate_of");
     private static readonly JsonEncodedText ImageName = JsonEncodedText.Encode("image");
+    private static readonly JsonEncodedText ImageHashName = JsonEncodedText.Encode("image_hash");
 
     // Property names in the order of Property's codes.
-    private static readonly byte[][] Names = [.. new[] { "id", "text", "source", "line", "row_id", "group", "labels", "image" }.Select(System.Text.Encoding.UTF8.GetBytes)];
+    private static readonly byte[][] Names = [.. new[] { "id", "text", "source", "line", "row_id", "group", "labels", "image", "image_hash" }.Select(System.Text.Encoding.UTF8.GetBytes)];
 
     /// <summary>Writes one record as one line.</summary>
     public static void Write(Utf8JsonWriter writer, Stream stream, DataRecord record)
@@ -82,6 +83,11 @@ public static class RecordJson
         if (record.Image is not null)
         {
             writer.WriteString(ImageName, record.Image);
+        }
+
+        if (record.ImageHash is not null)
+        {
+            writer.WriteString(ImageHashName, record.ImageHash);
         }
 
         writer.WriteNumber(RowIdName, record.RowId);
@@ -159,6 +165,7 @@ public static class RecordJson
                 (5, (byte)'g') => 5,
                 (6, (byte)'l') => 6,
                 (5, (byte)'i') => 7,
+                (10, (byte)'i') => 8,
                 _ => -1,
             };
             if (guess >= 0 && name.SequenceEqual(Names[guess]))
@@ -179,6 +186,7 @@ public static class RecordJson
         : reader.ValueTextEquals("group"u8) ? 5
         : reader.ValueTextEquals("labels"u8) ? 6
         : reader.ValueTextEquals("image"u8) ? 7
+        : reader.ValueTextEquals("image_hash"u8) ? 8
         : -1;
 
     /// <summary>Parses one line written by this class (<paramref name="labels"/> is scratch space).</summary>
@@ -186,7 +194,7 @@ public static class RecordJson
     internal static DataRecord Parse(ReadOnlySpan<byte> line, List<string> labels, string path, long lineNumber, bool withOrigin = true)
     {
         var reader = new Utf8JsonReader(line);
-        string? id = null, text = null, source = null, image = null;
+        string? id = null, text = null, source = null, image = null, imageHash = null;
         long sourceLine = 0, rowId = 0, group = 0;
         labels.Clear();
         try
@@ -205,6 +213,7 @@ public static class RecordJson
                     case 4: rowId = reader.GetInt64(); break;
                     case 5: group = reader.GetInt64(); break;
                     case 7: image = reader.GetString(); break;
+                    case 8: imageHash = reader.GetString(); break;
                     case 6:
                         while (reader.Read() && reader.TokenType == JsonTokenType.String)
                         {
@@ -226,6 +235,6 @@ public static class RecordJson
             throw new DataException($"{path}:{lineNumber}: a record without text or source. Delete the artifacts folder and rerun Ingest.");
         }
 
-        return new DataRecord(id, text, [.. labels], source, sourceLine) { RowId = rowId, Group = group, Image = image };
+        return new DataRecord(id, text, [.. labels], source, sourceLine) { RowId = rowId, Group = group, Image = image, ImageHash = imageHash };
     }
 }

@@ -9,6 +9,9 @@ public static class ImageHashes
 {
     private const int GridWidth = 9, GridHeight = 8;
 
+    /// <summary>XxHash128 of encoded bytes as 32 lower-case hex digits (the fingerprint of an image file).</summary>
+    public static string Encoded(ReadOnlySpan<byte> encoded) => Convert.ToHexStringLower(XxHash128.Hash(encoded));
+
     /// <summary>XxHash128 of the size and the decoded RGB pixels: the same picture stored as PNG or BMP hashes the same.</summary>
     public static UInt128 Content(RgbImage image)
     {

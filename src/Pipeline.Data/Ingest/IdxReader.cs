@@ -61,11 +61,13 @@ internal static class IdxReader
             }
 
             var name = i.ToString("D6", CultureInfo.InvariantCulture) + ".png";
-            File.WriteAllBytes(Path.Combine(folder, name), PngEncoder.EncodeGrey(pixels, rows, columns));
+            var png = PngEncoder.EncodeGrey(pixels, rows, columns);
+            File.WriteAllBytes(Path.Combine(folder, name), png);
             var label = names is null ? number.ToString(CultureInfo.InvariantCulture) : names[number];
             sink.Accept(new DataRecord(file.DisplayPath + "#" + i.ToString(CultureInfo.InvariantCulture), "", [label], file.DisplayPath, i + 1)
             {
                 Image = ImagesFolder + "/" + folderName + "/" + name,
+                ImageHash = ImageHashes.Encoded(png),
             });
         }
     }

@@ -18,6 +18,12 @@ internal static class ImageFolderReader
         if (File.Exists(folder.FullPath))
         {
             var parent = Path.GetFileName(Path.GetDirectoryName(folder.FullPath)!);
+            if (!ImageDecoder.HasImageExtension(folder.FullPath))
+            {
+                sink.Reject(new Reject(folder.DisplayPath, null, null, RejectReasons.UnknownFormat, $"Only images ({string.Join(", ", ImageDecoder.ImageExtensions)}) are read by an image_folder source. Narrow its glob or remove the file.", null));
+                return;
+            }
+
             ReadFile(folder.FullPath, folder.DisplayPath, parent + "/" + Path.GetFileName(folder.FullPath), parent, sink);
             return;
         }
@@ -77,6 +83,6 @@ internal static class ImageFolderReader
             return;
         }
 
-        sink.Accept(new DataRecord(id, "", [label], display, 1) { Image = Path.GetFullPath(path) });
+        sink.Accept(new DataRecord(id, "", [label], display, 1) { Image = Path.GetFullPath(path), ImageHash = ImageHashes.Encoded(bytes) });
     }
 }

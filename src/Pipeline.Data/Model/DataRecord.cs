@@ -3,7 +3,7 @@ namespace Pipeline.Data.Model;
 /// <summary>
 /// One labeled text (or image) as it flows through Ingest and Clean, one JSON object per line:
 /// <c>{"id":…,"text":…,"labels":[…],"source":…,"line":…,"row_id":…,"group":…}</c>; image rows also
-/// carry <c>"image":…</c> (before <c>row_id</c>) and an empty text.
+/// carry <c>"image":…,"image_hash":…</c> (before <c>row_id</c>) and an empty text.
 /// </summary>
 /// <param name="Id">The source's stable id field, or null when the source has none.</param>
 /// <param name="Text">The text (text fields joined with a newline; for mails the subject, a newline, the body).</param>
@@ -24,4 +24,10 @@ public sealed record DataRecord(string? Id, string Text, IReadOnlyList<string> L
     /// read in place; Clean writes full paths, so Format opens them as they are.
     /// </summary>
     public string? Image { get; init; }
+
+    /// <summary>
+    /// Image rows only: XxHash128 (hex) of the encoded file as Ingest read it. The records then change when an
+    /// image's bytes change under the same path, so incremental runs rerun Clean and Format; Clean checks it.
+    /// </summary>
+    public string? ImageHash { get; init; }
 }

@@ -20,7 +20,9 @@ public static class ReportMarkdown
         md.AppendLine(c, $"| Format | {report.Format.RowsIn:N0} | {report.Format.RowsIn:N0} | 0 |").AppendLine();
         Reasons(md, "Rejected by Ingest", report.Ingest.RejectsByReason);
         Reasons(md, "Removed by Clean", report.Clean.RemovedByReason);
-        md.AppendLine(c, $"Label conflicts: {report.Clean.ConflictingTexts:N0} texts. Near-duplicate clusters kept whole (mixed labels): {report.Clean.NearDuplicateClustersKept:N0} ({report.Clean.NearDuplicateRowsKept:N0} rows). Leakage found and removed: {report.Format.LeakageRemoved:N0} duplicates that would have landed in another split than the row kept. Leakage prevented: {report.Format.LeakagePrevented:N0} rows moved to their cluster's split. Truncated to max length: {report.Format.Truncated:N0} rows.").AppendLine();
+        // Text near-duplicates with the same label are removed (only mixed clusters stay); image near-duplicates all stay, grouped.
+        var (rows, clusters) = report.Clean.Modality == Model.DataModality.Image ? ("images", "Near-duplicate image clusters kept in one split") : ("texts", "Near-duplicate clusters kept whole (mixed labels)");
+        md.AppendLine(c, $"Label conflicts: {report.Clean.ConflictingTexts:N0} {rows}. {clusters}: {report.Clean.NearDuplicateClustersKept:N0} ({report.Clean.NearDuplicateRowsKept:N0} rows). Leakage found and removed: {report.Format.LeakageRemoved:N0} duplicates that would have landed in another split than the row kept. Leakage prevented: {report.Format.LeakagePrevented:N0} rows moved to their cluster's split. Truncated to max length: {report.Format.Truncated:N0} rows.").AppendLine();
         foreach (var task in report.Labels.Keys)
         {
             md.AppendLine(c, $"### Labels per split ({task})").AppendLine();
