@@ -60,6 +60,9 @@ internal sealed record LoggedWeights(LoggedWeightsKind Kind, BaseModelReference?
         return new LoggedWeights(File.Exists(adapter) ? LoggedWeightsKind.Adapter : LoggedWeightsKind.Heads, reference);
     }
 
+    /// <summary>True when the logged weights are a whole encoder (merged or full), so a merged ONNX export adds no second copy of the base.</summary>
+    public bool ShipsMergedWeights => Kind is LoggedWeightsKind.Merged or LoggedWeightsKind.Full;
+
     /// <summary>Whether a file of the trained model folder (relative path, '/'-separated) goes into the logged model.</summary>
     public bool Keeps(string relative) => Kind switch
     {

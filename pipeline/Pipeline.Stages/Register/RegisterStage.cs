@@ -91,8 +91,11 @@ internal sealed partial class RegisterStage : IStage
 
             var logged = LoggedWeights.Build(settings, config, trainFolder, facts);
             var folder = ModelFolder(settings, trainFolder, logged);
-            // The ONNX export builds on the BERT graphs; image classifiers are served by TorchSharp.
-            var onnx = !facts.IsImageModel && ExportOnnx(Path.Combine(trainFolder, StageArtifacts.ModelFolder), folder, config.Format.MaxLength, logger);
+            // model.onnx is a merged copy of the base: it ships with merged or full weights only, so an
+            // adapter stays small (the service then rebuilds base + adapter with TorchSharp). The export
+            // builds on the BERT graphs; image classifiers are served by TorchSharp.
+            var onnx = !facts.IsImageModel && logged.ShipsMergedWeights
+                && ExportOnnx(Path.Combine(trainFolder, StageArtifacts.ModelFolder), folder, config.Format.MaxLength, logger);
             LoggingModel(logger, logged.Describe(), onnx ? "; model.onnx (merged weights) for serving" : "", Megabytes(folder));
             var flavor = new Dictionary<string, string>(StringComparer.Ordinal)
             {

@@ -61,7 +61,7 @@ public static class OnnxExporter
         var encoderWeights = EncoderWeights(classifier.Encoder);
         try
         {
-            List<string> candidates = options.BaseGraph is { } named ? [named] : [.. PackagedModels.ShortNames, BuiltGraph];
+            List<string> candidates = options.BaseGraph is { } named ? [named] : [.. PackagedModels.TextShortNames, BuiltGraph];
             var reasons = new List<string>();
             foreach (var candidate in candidates)
             {
@@ -109,9 +109,9 @@ public static class OnnxExporter
             return OnnxBertGraph.Build(config, weights);
         }
 
-        if (!PackagedModels.IsShortName(candidate))
+        if (!PackagedModels.TextShortNames.Contains(candidate))
         {
-            return (null, $"not a packaged model; use one of {string.Join(", ", PackagedModels.ShortNames)} or {BuiltGraph}");
+            return (null, $"not a packaged text encoder; use one of {string.Join(", ", PackagedModels.TextShortNames)} or {BuiltGraph}");
         }
 
         var model = ModelProto.Parser.ParseFrom(PackagedModels.ReadOnnx(candidate));

@@ -23,6 +23,9 @@ public static class PackagedModels
     /// <summary>The short names <c>model.base</c> accepts: <c>minilm</c>, <c>arctic-xs</c> (text) and <c>resnet-cntk</c> (images).</summary>
     public static IReadOnlyCollection<string> ShortNames => [.. Known.Keys, PackagedResNet.ShortName];
 
+    /// <summary>The packaged BERT-family encoders (those with an ONNX graph of their own, e.g. for export).</summary>
+    public static IReadOnlyCollection<string> TextShortNames => Known.Keys;
+
     /// <summary>Whether <paramref name="name"/> is a packaged model's short name.</summary>
     public static bool IsShortName(string name) => Known.ContainsKey(name) || PackagedResNet.IsShortName(name);
 
@@ -137,8 +140,11 @@ public static class PackagedModels
         return $"nuget:{model.PackageAssembly}/{version}";
     }
 
-    /// <summary>The ONNX bytes of a packaged model, e.g. to run it under ONNX Runtime.</summary>
-    public static byte[] ReadOnnx(string shortName) => ReadResources(Known[shortName]).Onnx;
+    /// <summary>The ONNX bytes of a packaged text encoder (<see cref="TextShortNames"/>), e.g. to run it under ONNX Runtime.</summary>
+    /// <exception cref="ModelLoadException">Not a packaged text encoder.</exception>
+    public static byte[] ReadOnnx(string shortName) => Known.TryGetValue(shortName, out var model)
+        ? ReadResources(model).Onnx
+        : throw new ModelLoadException($"'{shortName}' is not a packaged text encoder. Use one of: {string.Join(", ", TextShortNames)}.");
 
     private static bool IsComplete(string folder) =>
         File.Exists(Path.Combine(folder, HuggingFaceFolder.ConfigFile))

@@ -94,7 +94,10 @@ public sealed class PipelineEndToEndSpecs(ITestOutputHelper output) : IDisposabl
         Assert.True(File.Exists(Path.Combine(downloaded, "model.safetensors")));
         Assert.False(File.Exists(Path.Combine(downloaded, BaseModelReference.FileName)));
         Assert.False(Directory.Exists(Path.Combine(downloaded, "adapter")));
-        Assert.Contains("\"weights\": \"merged\"", await File.ReadAllTextAsync(Path.Combine(downloaded, "MLmodel")), StringComparison.Ordinal);
+        var mlmodel = await File.ReadAllTextAsync(Path.Combine(downloaded, "MLmodel"));
+        Assert.Contains("\"weights\": \"merged\"", mlmodel, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(downloaded, "model.onnx")), "merged weights ship the ONNX export for serving");
+        Assert.Contains("\"onnx_weights\": \"merged\"", mlmodel, StringComparison.Ordinal);
     }
 
     public void Dispose()
@@ -158,7 +161,7 @@ public sealed class PipelineEndToEndSpecs(ITestOutputHelper output) : IDisposabl
         Assert.Contains(run.Data.Metrics, m => m.Key == "validation.macro_f1" && m.Step == 2);
         var downloaded = Path.Combine(_project.Repository.Path, "artifacts", "downloaded");
         await LoggedModel.DownloadAsync(client, runId, "model", downloaded);
-        foreach (var file in new[] { "base_model.json", "config.json", "vocab.txt", "heads.safetensors", "tasks.json", "labels.json", "label_map.json", "model.onnx", "pipeline.yaml", "report.md", "report.json", "pipeline.lock", "MLmodel" })
+        foreach (var file in new[] { "base_model.json", "config.json", "vocab.txt", "heads.safetensors", "tasks.json", "label_map.json", "pipeline.yaml", "report.md", "report.json", "pipeline.lock", "MLmodel" })
         {
             Assert.True(File.Exists(Path.Combine(downloaded, file)), $"{file} is missing from the logged model");
         }
@@ -176,7 +179,8 @@ public sealed class PipelineEndToEndSpecs(ITestOutputHelper output) : IDisposabl
         Assert.Equal(BaseModelReference.WeightsSha256(_project.ModelFolder), reference.Sha256);
         var mlmodel = await File.ReadAllTextAsync(Path.Combine(downloaded, "MLmodel"));
         Assert.Contains($"\"base_model_sha256\": \"{reference.Sha256}\"", mlmodel, StringComparison.Ordinal);
-        Assert.Contains("\"onnx_weights\": \"merged\"", mlmodel, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(downloaded, "model.onnx")), "an ONNX export is a merged copy of the base");
+        Assert.DoesNotContain("onnx_weights", mlmodel, StringComparison.Ordinal);
         var weights = Directory.Exists(Path.Combine(downloaded, "adapter")) ? "adapter" : "heads";
         Assert.Contains($"\"weights\": \"{weights}\"", mlmodel, StringComparison.Ordinal);
     }
