@@ -109,8 +109,10 @@ internal sealed partial class TrainStage : IIncrementalStage
             Directory.Delete(checkpoints, recursive: true);
         }
 
-        Finished(logger, facts.WallSeconds, Format(facts.ProbeValidationMacroF1), Format(facts.FineTunedValidationMacroF1), facts.ExamplesPerSecond ?? 0,
-            facts.PeakMemoryBytes / (1024 * 1024));
+        var throughput = facts.ExamplesPerSecond is { } rate
+            ? rate.ToString("0.0", CultureInfo.InvariantCulture) + (facts.IsImageModel ? " images/s" : " examples/s")
+            : "no trainer loop (probe only)";
+        Finished(logger, facts.WallSeconds, Format(facts.ProbeValidationMacroF1), Format(facts.FineTunedValidationMacroF1), throughput, facts.PeakMemoryBytes / (1024 * 1024));
         return Task.CompletedTask;
     }
 
@@ -347,6 +349,6 @@ internal sealed partial class TrainStage : IIncrementalStage
     [LoggerMessage(Level = LogLevel.Information, Message = "Training {Technique} on {Base} ({Device}): {Train} train rows, {Validation} validation rows, {Epochs} epoch(s)")]
     private static partial void Starting(ILogger logger, string technique, string @base, string device, int train, int validation, int epochs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Trained in {Seconds:0.0} s: validation macro-F1 linear probe {Probe}, fine-tuned {Tuned}; {Examples:0.0} examples/s; peak memory {PeakMiB} MiB")]
-    private static partial void Finished(ILogger logger, double seconds, string probe, string tuned, double examples, long peakMiB);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trained in {Seconds:0.0} s: validation macro-F1 linear probe {Probe}, fine-tuned {Tuned}; {Throughput}; peak memory {PeakMiB} MiB")]
+    private static partial void Finished(ILogger logger, double seconds, string probe, string tuned, string throughput, long peakMiB);
 }
