@@ -1,3 +1,5 @@
+using Pipeline.Configuration;
+
 namespace Pipeline.Core.Tests;
 
 public sealed class ConfigValidationSpecs
@@ -131,6 +133,19 @@ public sealed class ConfigValidationSpecs
 
         // Assert
         Assert.Equal("pipeline.yaml:3:7: evaluate.gates[0].metric is required; add it to this section", error);
+    }
+
+    [Fact]
+    public void I_can_ask_for_an_image_crop_larger_than_the_stored_square_and_get_an_error_while_the_default_crop_follows_a_small_resize()
+    {
+        // Act
+        var error = ConfigFiles.SingleError("format:\n  image:\n    resize: 64\n    size: 96\n");
+        var small = PipelineConfig.Parse("format:\n  image:\n    resize: 32\n");
+
+        // Assert
+        Assert.Equal("pipeline.yaml:4:11: format.image.size must be <= format.image.resize (64): crops are taken from the resized square, got 96", error);
+        Assert.Equal(32, small.Format.Image.EffectiveSize);
+        Assert.Equal(224, new ImageFormatOptions().EffectiveSize);
     }
 
     [Fact]

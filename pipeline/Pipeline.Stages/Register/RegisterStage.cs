@@ -107,7 +107,7 @@ internal sealed partial class RegisterStage : IStage
             };
             if (facts.IsImageModel)
             {
-                flavor["image_size"] = config.Format.Image.Size.ToString(CultureInfo.InvariantCulture);
+                flavor["image_size"] = config.Format.Image.EffectiveSize.ToString(CultureInfo.InvariantCulture);
                 flavor["image_resize"] = config.Format.Image.Resize.ToString(CultureInfo.InvariantCulture);
             }
             else

@@ -56,7 +56,7 @@ internal sealed partial class TrainStage
         }
 
         var resize = train.Examples[0].Height;
-        var size = config.Format.Image.Size;
+        var size = config.Format.Image.EffectiveSize;
         if (size > resize)
         {
             throw new PipelineException($"format.image.size is {size} but Format stored {resize}-pixel squares: rerun Format with format.image.resize >= {size} (./build.sh Format --force-stage Format).");

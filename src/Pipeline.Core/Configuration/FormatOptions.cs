@@ -34,11 +34,15 @@ public sealed record ImageFormatOptions
 
     /// <summary>
     /// The square side the network sees: training takes random crops of this size (see
-    /// <c>train.augment</c>), evaluation and serving the centre crop. Default 224; within [8, 2048] and at most <c>resize</c>.
+    /// <c>train.augment</c>), evaluation and serving the centre crop. Default 224, or
+    /// <c>resize</c> when that is smaller; within [8, 2048] and at most <c>resize</c>.
     /// </summary>
-    [ConfigDescription("The square side the network sees: training takes random crops of this size (see train.augment), evaluation and serving the centre crop. Default 224; within [8, 2048] and at most resize.")]
+    [ConfigDescription("The square side the network sees: training takes random crops of this size (see train.augment), evaluation and serving the centre crop. Default 224, or resize when that is smaller; within [8, 2048] and at most resize.")]
     [ConfigRange(Min = 8, Max = 2048)]
-    public int Size { get; init; } = 224;
+    public int? Size { get; init; }
+
+    /// <summary><see cref="Size"/>, or its default: 224, or <see cref="Resize"/> when that is smaller.</summary>
+    public int EffectiveSize => Size ?? Math.Min(224, Resize);
 }
 
 /// <summary>Which end of a too-long sequence is dropped.</summary>

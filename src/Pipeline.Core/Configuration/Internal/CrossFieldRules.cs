@@ -44,12 +44,12 @@ internal sealed class CrossFieldRules(IReadOnlyDictionary<string, ConfigLocation
 
     private void CheckImageSize(ImageFormatOptions image)
     {
-        if (errors.HasErrorAt("format.image.size") || errors.HasErrorAt("format.image.resize") || image.Size <= image.Resize)
+        if (errors.HasErrorAt("format.image.size") || errors.HasErrorAt("format.image.resize") || image.Size is not { } size || size <= image.Resize)
         {
             return;
         }
 
-        errors.Add(Locate("format.image.size"), "format.image.size", $"must be <= format.image.resize ({image.Resize}): crops are taken from the resized square, got {image.Size}");
+        errors.Add(Locate("format.image.size"), "format.image.size", $"must be <= format.image.resize ({image.Resize}): crops are taken from the resized square, got {size}");
     }
 
     private void CheckSource(DataSourceOptions source, string path, ModelTask task)
