@@ -77,25 +77,13 @@ internal sealed class TrainingData
 
         var path = Path.Combine(Folder, ShardFormat.FileName(split));
         using var reader = new ShardReader(path);
-        if (reader.TaskCount != Tasks.Count)
-        {
-            throw new PipelineException($"'{path}' stores {reader.TaskCount} label(s) per row but manifest.json names {Tasks.Count} task(s); rerun Format.");
-        }
+        CheckTaskCount(path, reader.TaskCount);
 
         var examples = new List<TrainingExample>((int)reader.Count);
         var rowIds = new List<long>((int)reader.Count);
         for (long i = 0; i < reader.Count; i++)
         {
-            var labels = new Dictionary<string, int[]>(StringComparer.Ordinal);
-            for (var t = 0; t < Tasks.Count; t++)
-            {
-                var label = reader.GetLabel(i, t);
-                if (label >= 0)
-                {
-                    labels[Tasks[t]] = [label];
-                }
-            }
-
+            var labels = RowLabels(i, reader.GetLabel);
             examples.Add(new TrainingExample(Array.ConvertAll(reader.GetTokens(i), id => (long)id), labels));
             rowIds.Add(reader.GetRowId(i));
         }
@@ -114,29 +102,40 @@ internal sealed class TrainingData
 
         var path = Path.Combine(Folder, ImageShardFormat.FileName(split));
         using var reader = new ImageShardReader(path);
-        if (reader.TaskCount != Tasks.Count)
-        {
-            throw new PipelineException($"'{path}' stores {reader.TaskCount} label(s) per row but manifest.json names {Tasks.Count} task(s); rerun Format.");
-        }
+        CheckTaskCount(path, reader.TaskCount);
 
         var examples = new List<ImageExample>((int)reader.Count);
         var rowIds = new List<long>((int)reader.Count);
         for (long i = 0; i < reader.Count; i++)
         {
-            var labels = new Dictionary<string, int[]>(StringComparer.Ordinal);
-            for (var t = 0; t < Tasks.Count; t++)
-            {
-                var label = reader.GetLabel(i, t);
-                if (label >= 0)
-                {
-                    labels[Tasks[t]] = [label];
-                }
-            }
-
+            var labels = RowLabels(i, reader.GetLabel);
             examples.Add(new ImageExample(reader.GetPixels(i), reader.Height, reader.Width, labels));
             rowIds.Add(reader.GetRowId(i));
         }
 
         return new ImageSplitRows(examples, rowIds);
+    }
+
+    private void CheckTaskCount(string path, int taskCount)
+    {
+        if (taskCount != Tasks.Count)
+        {
+            throw new PipelineException($"'{path}' stores {taskCount} label(s) per row but manifest.json names {Tasks.Count} task(s); rerun Format.");
+        }
+    }
+
+    /// <summary>Row <paramref name="row"/>'s label id per task; a task without a label on the row (id &lt; 0) is left out.</summary>
+    private Dictionary<string, int[]> RowLabels(long row, Func<long, int, int> label)
+    {
+        var labels = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        for (var t = 0; t < Tasks.Count; t++)
+        {
+            if (label(row, t) is var id && id >= 0)
+            {
+                labels[Tasks[t]] = [id];
+            }
+        }
+
+        return labels;
     }
 }
