@@ -169,10 +169,10 @@ internal sealed class ImageRows
                 foreach (var other in earlier)
                 {
                     if (ImageHashes.Distance(_differences[row], _differences[other]) <= distance
-                        && Find(parent, row) != Find(parent, other)
+                        && DisjointSets.Find(parent, row) != DisjointSets.Find(parent, other)
                         && ImageHashes.ThumbnailDifference(thumbnails.Slice(row * Side, Side), thumbnails.Slice(other * Side, Side)) <= difference)
                     {
-                        Union(parent, row, other);
+                        DisjointSets.Union(parent, row, other);
                     }
                 }
 
@@ -188,7 +188,7 @@ internal sealed class ImageRows
                 continue;
             }
 
-            var root = Find(parent, row);
+            var root = DisjointSets.Find(parent, row);
             if (root != row)
             {
                 _groups[row] = _rowIds[root];
@@ -239,26 +239,6 @@ internal sealed class ImageRows
     }
 
     private void Count(string reason) => _removedByReason[reason] = _removedByReason.GetValueOrDefault(reason) + 1;
-
-    private static int Find(int[] parent, int x)
-    {
-        while (parent[x] != x)
-        {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-
-        return x;
-    }
-
-    private static void Union(int[] parent, int a, int b)
-    {
-        var (ra, rb) = (Find(parent, a), Find(parent, b));
-        if (ra != rb)
-        {
-            parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
-        }
-    }
 
     internal sealed record Removal(string Reason, string Detail, int Of);
 }

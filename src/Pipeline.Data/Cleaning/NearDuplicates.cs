@@ -45,7 +45,7 @@ internal static class NearDuplicates
                 }
                 else if (MinHasher.Jaccard(Set(state.Shingles(row), ref x), Set(state.Shingles(first), ref y)) >= threshold)
                 {
-                    Union(parent, row, first);
+                    DisjointSets.Union(parent, row, first);
                 }
             }
         }
@@ -58,7 +58,7 @@ internal static class NearDuplicates
                 continue;
             }
 
-            var root = Find(parent, row);
+            var root = DisjointSets.Find(parent, row);
             if (root == row)
             {
                 continue;
@@ -92,25 +92,5 @@ internal static class NearDuplicates
         var set = scratch.AsSpan(0, hashes.Length);
         hashes.CopyTo(set);
         return set[..MinHasher.SortDistinct(set)];
-    }
-
-    private static int Find(int[] parent, int x)
-    {
-        while (parent[x] != x)
-        {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-
-        return x;
-    }
-
-    private static void Union(int[] parent, int a, int b)
-    {
-        var (ra, rb) = (Find(parent, a), Find(parent, b));
-        if (ra != rb)
-        {
-            parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
-        }
     }
 }
