@@ -14,7 +14,7 @@ return (suite, Arg("--part")) switch
 {
     ("data", null) => await DataSuite.RunAsync(work, rows),
     ("data", { } part) => await DataSuite.RunPartInProcessAsync(part, work, rows),
-    ("train", _) => TrainSuite.Run(int.Parse(Arg("--steps") ?? "5", CultureInfo.InvariantCulture)),
+    ("train", _) => TrainSuite.Run(int.Parse(Arg("--steps") ?? "5", CultureInfo.InvariantCulture), int.Parse(Arg("--threads") ?? "0", CultureInfo.InvariantCulture), double.Parse(Arg("--lora-dropout") ?? "0.05", CultureInfo.InvariantCulture)),
     ("image", _) => ImageSuite.Run(
         work,
         int.Parse(Arg("--steps") ?? "3", CultureInfo.InvariantCulture),

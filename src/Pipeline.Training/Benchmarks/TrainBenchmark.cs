@@ -97,6 +97,7 @@ public static class TrainBenchmark
         private readonly List<double> _backward = [];
         private readonly List<double> _update = [];
         private readonly List<double> _total = [];
+        private readonly List<double> _cpu = [];
 
         public StepRunner(TrainBenchmarkOptions options, bool lora)
         {
@@ -114,7 +115,7 @@ public static class TrainBenchmark
             _model = new TextClassifier(new BertModel(config), [_task]);
             if (lora)
             {
-                LoraAdapters.Apply(_model.Encoder, new LoraOptions { Rank = options.LoraRank, TargetModules = ["query", "value"] });
+                LoraAdapters.Apply(_model.Encoder, new LoraOptions { Rank = options.LoraRank, Dropout = options.LoraDropout, TargetModules = ["query", "value"] });
             }
 
             _model.train();
@@ -127,6 +128,7 @@ public static class TrainBenchmark
         public void Step(bool timed)
         {
             using var scope = NewDisposeScope();
+            var cpu = Environment.CpuUsage.TotalTime;
             var clock = Stopwatch.StartNew();
             var loss = TaskLosses.Loss(_task, _model.forward(_ids, _mask, null)["bench"], _labels);
             var forward = clock.Elapsed.TotalSeconds;
@@ -135,12 +137,14 @@ public static class TrainBenchmark
             var backward = clock.Elapsed.TotalSeconds;
             _optimizer.step();
             var total = clock.Elapsed.TotalSeconds;
+            var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
             if (timed)
             {
                 _forward.Add(forward);
                 _backward.Add(backward - forward);
                 _update.Add(total - backward);
                 _total.Add(total);
+                _cpu.Add(cpuSeconds);
             }
         }
 
@@ -153,6 +157,7 @@ public static class TrainBenchmark
                 ForwardSeconds = Median(_forward),
                 BackwardSeconds = Median(_backward),
                 OptimizerSeconds = Median(_update),
+                CpuSecondsPerStep = Median(_cpu),
             };
         }
 

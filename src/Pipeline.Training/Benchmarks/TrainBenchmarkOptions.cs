@@ -34,6 +34,9 @@ public sealed record TrainBenchmarkOptions
 
     /// <summary>LoRA rank on query and value. Default 8.</summary>
     public int LoraRank { get; init; } = 8;
+
+    /// <summary>Dropout on the adapters' input. Default 0.05 (<see cref="Lora.LoraOptions"/>'s); within [0, 1).</summary>
+    public double LoraDropout { get; init; } = 0.05;
 }
 
 /// <summary>One technique's measured step (the median of its timed steps), with its phases' medians.</summary>
@@ -47,6 +50,12 @@ public sealed record StepMeasurement(string Technique, double SecondsPerStep, do
 
     /// <summary>The AdamW update.</summary>
     public double OptimizerSeconds { get; init; }
+
+    /// <summary>
+    /// Process CPU time per step (all threads). On a machine shared with other work, wall time
+    /// grows with everyone's load, CPU time far less, so the CPU ratio is the steadier comparison.
+    /// </summary>
+    public double CpuSecondsPerStep { get; init; }
 }
 
 /// <summary>One matmul probe: the best of its timed repetitions.</summary>
@@ -60,4 +69,7 @@ public sealed record TrainBenchmarkResult(double MatmulPeakGflops, StepMeasureme
 
     /// <summary>LoRA step time ÷ full step time (target ≤ 0.6).</summary>
     public double LoraToFullStepRatio => Lora.SecondsPerStep / Full.SecondsPerStep;
+
+    /// <summary>LoRA CPU time per step ÷ full CPU time per step.</summary>
+    public double LoraToFullCpuRatio => Full.CpuSecondsPerStep > 0 ? Lora.CpuSecondsPerStep / Full.CpuSecondsPerStep : double.NaN;
 }
