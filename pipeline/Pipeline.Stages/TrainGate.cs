@@ -17,6 +17,9 @@ public static partial class TrainGate
     /// <summary>The version tag (and run tag) holding the commit a model was built from.</summary>
     public const string CommitTag = "mlflow.source.git.commit";
 
+    /// <summary>The version tag holding the hash of the effective configuration a model was built from.</summary>
+    public const string ConfigHashTag = "pipeline.config_hash";
+
     /// <summary>
     /// Decides for this working tree. <see cref="StageSettings.Force"/> always trains; without a
     /// champion, a recorded commit, or a Git repository, it trains and says why.
@@ -61,7 +64,13 @@ public static partial class TrainGate
 
             try
             {
-                return NothingToTrain.Check(settings.RepositoryRoot, commit, champion.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), null, RunLineage.Options(settings, config));
+                var decision = NothingToTrain.Check(settings.RepositoryRoot, commit, champion.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), null, RunLineage.Options(settings, config));
+                // The files may be unchanged while the effective config is not: --technique, --epochs,
+                // other overrides or ${VAR} expansions. The champion records the hash it was built with.
+                return !decision.ShouldTrain
+                    && champion.Tags.TryGetValue(ConfigHashTag, out var built) && built != RunLineage.ConfigHash(config)
+                    ? new TrainDecision(true, $"training: the effective configuration (pipeline.yaml with command-line overrides and environment variables) differs from champion v{champion.Version}'s", [])
+                    : decision;
             }
             catch (PipelineException ex)
             {

@@ -189,7 +189,7 @@ internal sealed partial class RegisterStage : IStage
             [RunKeyTag] = runKey,
             ["pipeline.data_fingerprint"] = git.DataFingerprint,
             ["pipeline.code_fingerprint"] = git.CodeFingerprint,
-            ["pipeline.config_hash"] = configHash,
+            [TrainGate.ConfigHashTag] = configHash,
             ["pipeline.gate"] = gate.VerdictText,
             ["pipeline.dirty"] = git.IsDirty ? "true" : "false",
         };
@@ -210,7 +210,7 @@ internal sealed partial class RegisterStage : IStage
     {
         ["mlflow.source.git.commit"] = git.Commit,
         ["pipeline.data_fingerprint"] = git.DataFingerprint,
-        ["pipeline.config_hash"] = configHash,
+        [TrainGate.ConfigHashTag] = configHash,
         ["pipeline.gate"] = gate.VerdictText,
         ["pipeline.technique"] = facts.Technique,
         ["pipeline.base_model"] = facts.BaseModel,

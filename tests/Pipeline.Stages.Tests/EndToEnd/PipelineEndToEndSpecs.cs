@@ -49,6 +49,9 @@ public sealed class PipelineEndToEndSpecs(ITestOutputHelper output) : IDisposabl
         Assert.Contains(_logger.Lines, l => l.StartsWith("Nothing new to register: tiny-intents version 1", StringComparison.Ordinal));
         Assert.False(second.ShouldTrain);
         Assert.Equal($"nothing to train: data and config unchanged since champion v1 (commit {commit[..7]})", second.Message);
+        var overridden = await TrainGate.DecideAsync(_project.Settings with { Overrides = new Dictionary<string, string>(StringComparer.Ordinal) { ["train.technique"] = "head" } }, _logger);
+        Assert.True(overridden.ShouldTrain, "--technique head trains although the files are unchanged");
+        Assert.StartsWith("training: the effective configuration", overridden.Message, StringComparison.Ordinal);
         Assert.Single(await VersionsAsync());
 
         // Act: a config change that leaves the model as it is: the same model is no significant improvement
