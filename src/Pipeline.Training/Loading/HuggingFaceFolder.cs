@@ -1,7 +1,6 @@
 using Pipeline.IO;
 using Pipeline.Training.Models;
 using TorchSharp.PyBridge;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Training.Loading;
@@ -30,33 +29,7 @@ public static class HuggingFaceFolder
         }
 
         var model = new BertModel(config);
-        try
-        {
-            var tensors = Safetensors.LoadStateDict(weights);
-            try
-            {
-                StateDictLoader.Load(model, tensors, weights);
-            }
-            finally
-            {
-                foreach (var tensor in tensors.Values)
-                {
-                    tensor.Dispose();
-                }
-            }
-
-            if (device is not null)
-            {
-                model.to(device);
-            }
-
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return StateDictLoader.LoadFile(model, weights, tensors => StateDictLoader.Load(model, tensors, weights), device);
     }
 
     /// <summary>The tokenizer file of <paramref name="folder"/>: <c>vocab.txt</c>, else <c>tokenizer.json</c>.</summary>

@@ -1,5 +1,7 @@
 using System.Text;
 using Pipeline.Training.Models;
+using TorchSharp;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace Pipeline.Training.Loading;
@@ -16,6 +18,47 @@ public static class StateDictLoader
 
     /// <summary>Checkpoint keys that a BERT encoder does not use and that are skipped without complaint.</summary>
     private static readonly string[] IgnoredPrefixes = ["pooler.", "cls.", "embeddings.position_ids"];
+
+    /// <summary>
+    /// Reads the safetensors file <paramref name="weights"/>, lets <paramref name="copy"/> put its
+    /// tensors into <paramref name="model"/> (e.g. with <see cref="Load"/> or <see cref="Copy"/>),
+    /// frees the file's tensors, and moves the model to <paramref name="device"/> when one is given.
+    /// The model is disposed when any step fails, so a caller never holds half a model.
+    /// </summary>
+    /// <returns><paramref name="model"/>, filled.</returns>
+    public static TModule LoadFile<TModule>(TModule model, string weights, Action<IReadOnlyDictionary<string, Tensor>> copy, Device? device)
+        where TModule : nn.Module
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(copy);
+        try
+        {
+            var tensors = Safetensors.LoadStateDict(weights);
+            try
+            {
+                copy(tensors);
+            }
+            finally
+            {
+                foreach (var tensor in tensors.Values)
+                {
+                    tensor.Dispose();
+                }
+            }
+
+            if (device is not null)
+            {
+                model.to(device);
+            }
+
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// Copies <paramref name="tensors"/> into <paramref name="module"/>'s state. When the module is a

@@ -2,9 +2,7 @@ using Pipeline.Training.Heads;
 using Pipeline.Training.Loading;
 using Pipeline.Training.Models;
 using Pipeline.Training.Training;
-using TorchSharp;
 using TorchSharp.Modules;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace Pipeline.Training.Vision;
@@ -250,35 +248,14 @@ public sealed class ImageClassifier : nn.Module<Tensor, IReadOnlyDictionary<stri
         var tasks = config.Tasks.Select(t => new TaskHeadSpec(t.Name, TaskKind.SingleLabel, t.Labels.Count) { LabelNames = t.Labels }).ToList();
         var backbone = new ResNet(config with { ImageSize = null, ResizeSize = null, Tasks = null });
         var model = new ImageClassifier(backbone, ImageNormalization.FromFolder(folder, config), tasks, size, config.ResizeSize ?? size);
-        try
-        {
-            var weights = Path.Combine(folder, ResNetFolder.WeightsFile);
-            var tensors = Safetensors.LoadStateDict(weights);
-            try
-            {
-                StateDictLoader.Copy(model, tensors, weights, "Check that config.json (layers, base_width, tasks and their labels) belongs to these weights.", name => name.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
-            }
-            finally
-            {
-                foreach (var tensor in tensors.Values)
-                {
-                    tensor.Dispose();
-                }
-            }
-
-            if (device is not null)
-            {
-                model.to(device);
-            }
-
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        var weights = Path.Combine(folder, ResNetFolder.WeightsFile);
+        StateDictLoader.LoadFile(
+            model,
+            weights,
+            tensors => StateDictLoader.Copy(model, tensors, weights, "Check that config.json (layers, base_width, tasks and their labels) belongs to these weights.", name => name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)),
+            device);
+        model.eval();
+        return model;
     }
 
     /// <summary>Evaluation geometry for one image of any size: shorter side to <see cref="ResizeSize"/>, centre crop to <see cref="ImageSize"/>.</summary>

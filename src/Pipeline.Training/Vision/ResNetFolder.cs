@@ -2,7 +2,6 @@ using System.Text.Json;
 using Pipeline.IO;
 using Pipeline.Training.Loading;
 using Pipeline.Training.Models;
-using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -67,34 +66,8 @@ public static class ResNetFolder
         }
 
         var model = new ResNet(config);
-        try
-        {
-            var tensors = Safetensors.LoadStateDict(weights);
-            try
-            {
-                var backbone = BackboneTensors(tensors);
-                StateDictLoader.Copy(model, backbone, weights, Advice, name => name.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
-            }
-            finally
-            {
-                foreach (var tensor in tensors.Values)
-                {
-                    tensor.Dispose();
-                }
-            }
-
-            if (device is not null)
-            {
-                model.to(device);
-            }
-
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return StateDictLoader.LoadFile(
+            model, weights, tensors => StateDictLoader.Copy(model, BackboneTensors(tensors), weights, Advice, name => name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)), device);
     }
 
     /// <summary>The backbone's tensors of a torchvision checkpoint (without <c>fc.*</c>) or of a classifier (<c>backbone.*</c>, prefix removed).</summary>
