@@ -16,39 +16,17 @@ internal static class FolderReader
     public static void Read(ResolvedFile folder, IRecordSink sink, CancellationToken cancellationToken)
     {
         var email = folder.Spec.Format == SourceFormat.Email;
-        if (File.Exists(folder.FullPath))
+        LabelFolders.Walk(folder, sink, "<folder>/<label>/*.txt", file =>
         {
-            var parent = Path.GetDirectoryName(folder.FullPath)!;
-            var name = Path.GetFileName(parent) + "/" + Path.GetFileName(folder.FullPath);
-            ReadFile(folder.FullPath, folder.DisplayPath, name, Path.GetFileName(parent), email || IsMailName(folder.FullPath), sink);
-            return;
-        }
-
-        var labelDirs = Directory.EnumerateDirectories(folder.FullPath).Order(StringComparer.Ordinal).ToList();
-        if (labelDirs.Count == 0)
-        {
-            sink.Reject(new Reject(folder.DisplayPath, null, null, RejectReasons.EmptyFile, "The folder has no label sub-folders. Lay it out as <folder>/<label>/*.txt.", null));
-            return;
-        }
-
-        foreach (var labelDir in labelDirs)
-        {
-            var label = Path.GetFileName(labelDir);
-            foreach (var path in Directory.EnumerateFiles(labelDir).Order(StringComparer.Ordinal))
+            var isMail = email || IsMailName(file.Path);
+            if (!file.MatchedByGlob && !isMail && !file.Path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var relative = Path.GetRelativePath(folder.FullPath, path).Replace('\\', '/');
-                var display = folder.DisplayPath + "/" + relative;
-                var isMail = email || IsMailName(path);
-                if (!isMail && !path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
-                {
-                    sink.Reject(new Reject(display, null, null, RejectReasons.UnknownFormat, "Only .txt and .eml files are read in a label folder (declare format: email to read every file as a mail).", null));
-                    continue;
-                }
-
-                ReadFile(path, display, relative, label, isMail, sink);
+                sink.Reject(new Reject(file.Display, null, null, RejectReasons.UnknownFormat, "Only .txt and .eml files are read in a label folder (declare format: email to read every file as a mail).", null));
+                return;
             }
-        }
+
+            ReadFile(file.Path, file.Display, file.Id, file.Label, isMail, sink);
+        }, cancellationToken);
     }
 
     private static bool IsMailName(string path) => path.EndsWith(".eml", StringComparison.OrdinalIgnoreCase);

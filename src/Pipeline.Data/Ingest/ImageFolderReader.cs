@@ -13,46 +13,20 @@ namespace Pipeline.Data.Ingest;
 /// </summary>
 internal static class ImageFolderReader
 {
-    public static void Read(ResolvedFile folder, IRecordSink sink, CancellationToken cancellationToken)
-    {
-        if (File.Exists(folder.FullPath))
+    public static void Read(ResolvedFile folder, IRecordSink sink, CancellationToken cancellationToken) =>
+        LabelFolders.Walk(folder, sink, "<folder>/<label>/*.png", file =>
         {
-            var parent = Path.GetFileName(Path.GetDirectoryName(folder.FullPath)!);
-            if (!ImageDecoder.HasImageExtension(folder.FullPath))
+            if (!ImageDecoder.HasImageExtension(file.Path))
             {
-                sink.Reject(new Reject(folder.DisplayPath, null, null, RejectReasons.UnknownFormat, $"Only images ({string.Join(", ", ImageDecoder.ImageExtensions)}) are read by an image_folder source. Narrow its glob or remove the file.", null));
+                var where = file.MatchedByGlob
+                    ? "by an image_folder source. Narrow its glob or remove the file."
+                    : "in an image label folder. Remove the file or move it out of the data folder.";
+                sink.Reject(new Reject(file.Display, null, null, RejectReasons.UnknownFormat, $"Only images ({string.Join(", ", ImageDecoder.ImageExtensions)}) are read {where}", null));
                 return;
             }
 
-            ReadFile(folder.FullPath, folder.DisplayPath, parent + "/" + Path.GetFileName(folder.FullPath), parent, sink);
-            return;
-        }
-
-        var labelDirs = Directory.EnumerateDirectories(folder.FullPath).Order(StringComparer.Ordinal).ToList();
-        if (labelDirs.Count == 0)
-        {
-            sink.Reject(new Reject(folder.DisplayPath, null, null, RejectReasons.EmptyFile, "The folder has no label sub-folders. Lay it out as <folder>/<label>/*.png.", null));
-            return;
-        }
-
-        foreach (var labelDir in labelDirs)
-        {
-            var label = Path.GetFileName(labelDir);
-            foreach (var path in Directory.EnumerateFiles(labelDir).Order(StringComparer.Ordinal))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var relative = Path.GetRelativePath(folder.FullPath, path).Replace('\\', '/');
-                var display = folder.DisplayPath + "/" + relative;
-                if (!ImageDecoder.HasImageExtension(path))
-                {
-                    sink.Reject(new Reject(display, null, null, RejectReasons.UnknownFormat, $"Only images ({string.Join(", ", ImageDecoder.ImageExtensions)}) are read in an image label folder. Remove the file or move it out of the data folder.", null));
-                    continue;
-                }
-
-                ReadFile(path, display, relative, label, sink);
-            }
-        }
-    }
+            ReadFile(file.Path, file.Display, file.Id, file.Label, sink);
+        }, cancellationToken);
 
     private static void ReadFile(string path, string display, string id, string label, IRecordSink sink)
     {
