@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Configuration;
 using Pipeline.Data.Formatting;
 using Pipeline.Errors;
-using Pipeline.Training.Heads;
 using Pipeline.Training.Training;
 using Pipeline.Training.Vision;
 using ConfigTechnique = Pipeline.Configuration.TrainingTechnique;
@@ -63,11 +62,10 @@ internal sealed partial class TrainStage
         }
 
         var options = config.Train;
-        var seed = checked((int)options.Seed);
         var request = new ImageFineTuneRequest
         {
             ModelBase = BaseModel.Locate(config.Model.Base, settings.RepositoryRoot),
-            Tasks = [.. data.Tasks.Select(t => new TaskHeadSpec(t, TaskKind.SingleLabel, data.LabelNames(t).Count) { LabelNames = data.LabelNames(t) })],
+            Tasks = TaskSpecs(data),
             Train = train.Examples,
             Validation = validation.Examples,
             OutputFolder = modelFolder,
@@ -83,7 +81,7 @@ internal sealed partial class TrainStage
                 FlipProbability = options.Augment.FlipProbability,
             },
             TrainOptions = LoopOptions(options, train.Examples.Count, padToLength: null),
-            ProbeOptions = new LinearProbeOptions { Seed = seed, LearningRate = options.HeadLearningRate },
+            ProbeOptions = ProbeOptions(options),
             Device = device,
         };
         Starting(logger, TechniqueName(options.Technique), config.Model.Base, device.ToString(), train.Examples.Count, validation.Examples.Count, options.Epochs);

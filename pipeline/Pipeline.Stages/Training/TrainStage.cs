@@ -167,11 +167,10 @@ internal sealed partial class TrainStage : IIncrementalStage
             throw new PipelineException($"train.early_stopping.metric '{options.EarlyStopping.Metric}' is not supported: the trainer keeps the weights with the best validation macro_f1. Set it to macro_f1.");
         }
 
-        var seed = checked((int)options.Seed);
         return new FineTuneRequest
         {
             ModelBase = BaseModel.Locate(config.Model.Base, settings.RepositoryRoot),
-            Tasks = [.. data.Tasks.Select(t => new TaskHeadSpec(t, TaskKind.SingleLabel, data.LabelNames(t).Count) { LabelNames = data.LabelNames(t) })],
+            Tasks = TaskSpecs(data),
             Train = train.Examples,
             Validation = validation.Examples,
             OutputFolder = modelFolder,
@@ -185,7 +184,7 @@ internal sealed partial class TrainStage : IIncrementalStage
             },
             Pooling = config.Model.Pooling == PoolingStrategy.Cls ? PoolingMode.Cls : PoolingMode.Mean,
             TrainOptions = LoopOptions(options, train.Examples.Count, config.Format.Padding == PaddingStrategy.MaxLength ? config.Format.MaxLength : null),
-            ProbeOptions = new LinearProbeOptions { Seed = seed, LearningRate = options.HeadLearningRate },
+            ProbeOptions = ProbeOptions(options),
             LoraOptions = new LibraryLora
             {
                 Rank = options.Lora.Rank,
@@ -196,6 +195,14 @@ internal sealed partial class TrainStage : IIncrementalStage
             Device = device,
         };
     }
+
+    /// <summary>One single-label head per task of the data, with its label names in id order (text and image runs alike).</summary>
+    private static List<TaskHeadSpec> TaskSpecs(TrainingData data) =>
+        [.. data.Tasks.Select(t => new TaskHeadSpec(t, TaskKind.SingleLabel, data.LabelNames(t).Count) { LabelNames = data.LabelNames(t) })];
+
+    /// <summary>The linear probe's options from the <c>train</c> section: the seed and the heads' learning rate.</summary>
+    private static LinearProbeOptions ProbeOptions(Configuration.TrainOptions options) =>
+        new() { Seed = checked((int)options.Seed), LearningRate = options.HeadLearningRate };
 
     /// <summary>The trainer loop's options from the <c>train</c> section (text and image runs alike).</summary>
     private static LibraryTrainOptions LoopOptions(Configuration.TrainOptions options, int trainRows, int? padToLength) => new()
